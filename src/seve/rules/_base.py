@@ -1,0 +1,45 @@
+"""What a rule is, and the registry the engine runs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+
+from ..errors import Problem
+from ..model import Event, StreamKind
+
+__all__ = ["Rule", "months_after", "register", "rules_for"]
+
+#: A rule looks at the state before an event (``None`` when the event opens the
+#: stream), the state after it, and the event; it yields every problem it finds.
+Rule = Callable[[Any, Any, Event[Any]], Iterable[Problem]]
+
+_RULES: dict[StreamKind, list[Rule]] = {kind: [] for kind in StreamKind}
+
+
+def register(kind: StreamKind) -> Callable[[Rule], Rule]:
+    """Add a rule for the streams of ``kind`` (used by seve and by plugins)."""
+
+    def add(rule: Rule) -> Rule:
+        if rule not in _RULES[kind]:
+            _RULES[kind].append(rule)
+        return rule
+
+    return add
+
+
+def rules_for(kind: StreamKind) -> tuple[Rule, ...]:
+    """The rules that run on every event of a stream of ``kind``, in order."""
+    return tuple(_RULES[kind])
+
+
+def months_after(start: dt.date, months: int) -> dt.date:
+    """The last day of a period of ``months`` months *de date à date* from ``start``.
+
+    A period of 4 months from 15 January ends on 14 May; from 31 October, 4 months
+    end on 27 February (28 February is the same date as 31 October, minus a day).
+    """
+    return start + relativedelta(months=months) - dt.timedelta(days=1)
