@@ -51,6 +51,13 @@ class LabelledEnum(enum.Enum):
     def __str__(self) -> str:
         return self.label
 
+    def __lt__(self, other: object) -> bool:
+        """Members sort by code, so sets of them serialize in a stable order."""
+        if type(other) is not type(self):
+            return NotImplemented
+        assert isinstance(other, LabelledEnum)
+        return self._value_ < other._value_
+
     @classmethod
     def from_code(cls, code: str) -> Self:
         """The member with this code; :class:`ValueError` if there is none."""
