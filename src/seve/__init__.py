@@ -7,6 +7,7 @@ The public API is re-exported here; submodules: :mod:`seve.model`,
 
 from typing import Any
 
+from ._validate import LogReport, validate_log
 from .errors import DecodeError, DomainError, InvalidError, Problem, SeveError
 from .model import *  # noqa: F403
 from .model import __all__ as _model_all
@@ -16,11 +17,13 @@ __all__ = [
     "DecodeError",
     "DomainError",
     "InvalidError",
+    "LogReport",
     "Problem",
     "SeveError",
     "apply",
     "check",
     "replay",
+    "validate_log",
     *_model_all,
 ]
 

@@ -1,0 +1,91 @@
+"""The ``seve`` command, run as users run it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from seve.cli import main
+from seve.serialization import dump_events
+from seve.testing.synthetic import Scenario, generate
+
+
+def _write_log(path: Path, lines: list[str]) -> Path:
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def valid_log(tmp_path: Path) -> Path:
+    import datetime as dt
+
+    path = tmp_path / "log.jsonl"
+    with path.open("wb") as fp:
+        dump_events(generate(Scenario(seed=3, start=dt.date(2025, 1, 1), parcours=5)), fp)
+    return path
+
+
+def test_validate_accepts_a_valid_log(valid_log: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", str(valid_log)]) == 0
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert "0 problème(s)" in err
+
+
+def test_validate_reports_every_problem_with_its_line(
+    valid_log: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lines = valid_log.read_text(encoding="utf-8").splitlines()
+    broken: dict[str, Any] = json.loads(lines[1])
+    broken["recorded_by"] = 42
+    bad = _write_log(tmp_path / "bad.jsonl", [lines[0], json.dumps(broken), "{oops", *lines[1:]])
+    assert main(["validate", str(bad)]) == 1
+    out, _ = capsys.readouterr()
+    report = out.splitlines()
+    assert report[0].startswith("ligne 2, recorded_by: attendu un texte, reçu 42 [format.type]")
+    assert report[1].startswith("ligne 3: JSON invalide")
+    assert "Traceback" not in out
+
+
+def test_validate_reports_domain_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    line = {
+        "format": 1,
+        "type": "frein_lifted",
+        "id": "e-1",
+        "stream": "parcours:p-1",
+        "occurred_at": "2025-03-01T09:00:00+01:00",
+        "recorded_at": "2025-03-01T09:00:00+01:00",
+        "recorded_by": "s-1",
+        "payload": {"frein": "f-1"},
+    }
+    path = _write_log(tmp_path / "log.jsonl", [json.dumps(line)])
+    assert main(["validate", str(path)]) == 1
+    out, _ = capsys.readouterr()
+    assert out.startswith("ligne 1, type: le parcours doit commencer par")
+    assert "[evenement.premier]" in out
+
+
+def test_validate_a_missing_file_says_so_without_traceback(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "seve", "validate", str(tmp_path / "absent.jsonl")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "impossible de lire" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_demo_prints_a_french_summary() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "seve", "demo"], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert "sortie" in result.stdout.lower()
+    assert "%" in result.stdout
