@@ -96,11 +96,12 @@ class Fold(Generic[S]):
     def step(self, state: S | None, event: Event[Any]) -> S:
         """Apply one event; raise :class:`DomainError` if it contradicts ``state``."""
         try:
-            return self._step(state, event)
+            return self.advance(state, event)
         except Refused as refused:
             raise DomainError(refused.problems) from None
 
-    def _step(self, state: S | None, event: Event[Any]) -> S:
+    def advance(self, state: S | None, event: Event[Any]) -> S:
+        """Apply one event; raise :class:`Refused` (problems as data) if it contradicts it."""
         cls = type(event.payload)
         kind = stream_kind_of(cls)
         if kind is not self.kind:
@@ -165,7 +166,7 @@ class Fold(Generic[S]):
             if until is not None and event.day > until:
                 break
             try:
-                state = self._step(state, event)
+                state = self.advance(state, event)
             except Refused as refused:
                 raise DomainError(p.at(index) for p in refused.problems) from None
         if state is None:

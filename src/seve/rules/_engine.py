@@ -36,7 +36,7 @@ def _step(state: S | None, event: Event[Any]) -> tuple[S | None, list[Problem]]:
     kind = stream_kind_of(type(event.payload))
     fold: Fold[S] = FOLDS[kind]
     try:
-        after = fold._step(state, event)
+        after = fold.advance(state, event)
     except Refused as refused:
         return None, list(refused.problems)
     problems = [p for rule in rules_for(kind) for p in rule(state, after, event)]
