@@ -14,7 +14,7 @@ from ._siret import Siret, valid_siret
 
 __all__ = ["Company", "ContactPerson", "Site", "SizeBand"]
 
-_NAF = re.compile(r"\d{2}\.\d{2}[A-Z]")
+_NAF = re.compile(r"[0-9]{2}\.[0-9]{2}[A-Z]")
 
 
 def _naf(_inst: object, _attribute: attrs.Attribute[Any], value: Any) -> None:

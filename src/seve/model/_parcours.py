@@ -15,7 +15,7 @@ from typing import Any
 import attrs
 from attrs import field, frozen
 
-from ._base import FieldError, identifier, positive_decimal
+from ._base import FieldError, date_range, identifier, positive_decimal
 from ._contracts import (
     CddiDerogation,
     Contract,
@@ -290,15 +290,13 @@ class ContractSuspended:
 
     contract: ContractId = field(validator=identifier)
     start: dt.date
-    end: dt.date
+    end: dt.date = field(validator=date_range("start", "end"))
 
 
 @PARCOURS.rule(ContractSuspended)
 def _contract_suspended(state: Parcours, event: Event[ContractSuspended]) -> Parcours:
     p = event.payload
     contract = _known_contract(state, p.contract)
-    if p.end < p.start:
-        refuse("format.dates_inversees", "la fin de la suspension précède son début", "end")
     if p.start < contract.start or p.end > state.contract_end_date(contract):
         refuse(
             "contrat.suspension_hors_contrat",

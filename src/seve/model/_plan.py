@@ -7,7 +7,7 @@ import datetime as dt
 import attrs
 from attrs import field, frozen
 
-from ._base import LabelledEnum, identifier, non_empty, sensitive
+from ._base import LabelledEnum, date_range, identifier, non_empty, sensitive
 from ._ids import ActionId, BilanId, EmployerId, FreinId, ObjectiveId
 
 __all__ = [
@@ -61,7 +61,9 @@ class Frein:
     theme: FreinTheme = sensitive()
     identified_on: dt.date
     detail: str | None = sensitive(default=None)
-    lifted_on: dt.date | None = None
+    lifted_on: dt.date | None = field(
+        default=None, validator=date_range("identified_on", "lifted_on")
+    )
 
     @property
     def open(self) -> bool:

@@ -12,6 +12,7 @@ import tomllib
 from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import attrs
 from attrs import field, frozen
@@ -72,13 +73,20 @@ class SortieMotif(LabelledEnum):
     DECISION_ADMINISTRATIVE = ("decision_administrative", "Décision administrative ou de justice")
 
 
+def _complete(_inst: object, _attribute: Any, value: Mapping[SortieMotif, SortieCategory]) -> None:
+    missing = set(SortieMotif) - value.keys()
+    if missing:
+        names = ", ".join(sorted(m.value for m in missing))
+        raise ValueError(f"motifs sans catégorie dans la table : {names}")
+
+
 @frozen(kw_only=True)
 class MotifTable:
     """Which ASP category each motif falls into, with where the table comes from."""
 
     version: str
     source: str
-    categories: Mapping[SortieMotif, SortieCategory]
+    categories: Mapping[SortieMotif, SortieCategory] = field(validator=_complete)
 
     def category(self, motif: SortieMotif) -> SortieCategory:
         return self.categories[motif]
@@ -94,10 +102,6 @@ class MotifTable:
             SortieMotif.from_code(code): SortieCategory.from_code(category)
             for code, category in data["categories"].items()
         }
-        missing = set(SortieMotif) - categories.keys()
-        if missing:
-            names = ", ".join(sorted(m.value for m in missing))
-            raise ValueError(f"motifs sans catégorie dans la table : {names}")
         return cls(version=str(data["version"]), source=data["source"], categories=categories)
 
     @classmethod

@@ -83,8 +83,8 @@ Factory = Callable[[], st.SearchStrategy[T]]
 
 _OVERRIDES: dict[object, Factory[Any]] = {}
 
-FIRST_DAY: Final = dt.date(2015, 1, 1)
-LAST_DAY: Final = dt.date(2035, 12, 31)
+_FIRST_DAY: Final = dt.date(2015, 1, 1)
+_LAST_DAY: Final = dt.date(2035, 12, 31)
 _ZONES: Final[tuple[dt.tzinfo, ...]] = (
     PARIS,
     dt.UTC,
@@ -173,15 +173,15 @@ def sirets() -> st.SearchStrategy[Siret]:
 
 def dates() -> st.SearchStrategy[dt.date]:
     """Days from 2015 to 2035, the span every date field is drawn from."""
-    return st.dates(FIRST_DAY, LAST_DAY)
+    return st.dates(_FIRST_DAY, _LAST_DAY)
 
 
 def aware_datetimes() -> st.SearchStrategy[dt.datetime]:
     """Instants from 2015 to 2035 with their time zone: Europe/Paris (no
     non-existent local times), UTC, or a fixed offset (France and overseas)."""
     return st.datetimes(
-        min_value=dt.datetime.combine(FIRST_DAY, dt.time()),
-        max_value=dt.datetime.combine(LAST_DAY, dt.time(23, 59, 59)),
+        min_value=dt.datetime.combine(_FIRST_DAY, dt.time()),
+        max_value=dt.datetime.combine(_LAST_DAY, dt.time(23, 59, 59)),
         timezones=st.sampled_from(_ZONES),
         allow_imaginary=False,
     )
