@@ -15,7 +15,7 @@ from typing import Any, Generic, NoReturn, Protocol, TypeVar
 import attrs
 
 from ..errors import DomainError, Path, Problem
-from ._events import Event, StreamKind, stream_kind_of, tag_of
+from ._events import Event, StreamKind, stream_kind, stream_kind_of, tag_of
 from ._ids import StreamId
 
 __all__ = ["Fold", "Refused", "StreamState", "refuse"]
@@ -104,7 +104,7 @@ class Fold(Generic[S]):
         """Apply one event; raise :class:`Refused` (problems as data) if it contradicts it."""
         cls = type(event.payload)
         kind = stream_kind_of(cls)
-        if kind is not self.kind:
+        if kind is not self.kind or stream_kind(event.stream) is not self.kind:
             _refuse_envelope(
                 "evenement.mauvais_flux",
                 f"un événement « {tag_of(cls)} » concerne un flux {kind.value}, "

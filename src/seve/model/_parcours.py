@@ -170,6 +170,19 @@ PARCOURS: Fold[Parcours] = Fold(StreamKind.PARCOURS, noun="le parcours")
 _PARCOURS = StreamKind.PARCOURS
 
 
+def _refuse_overlap(state: Parcours, new: Contract, *path: str) -> None:
+    for contract in state.contracts:
+        if contract.id == new.id:
+            continue
+        if contract.start <= new.end and new.start <= state.contract_end_date(contract):
+            refuse(
+                "contrat.chevauchement",
+                f"le contrat {new.id} chevaucherait le contrat {contract.id} : "
+                "un·e salarié·e n'a qu'un contrat à la fois avec la structure",
+                *path,
+            )
+
+
 def _known_contract(state: Parcours, contract_id: ContractId) -> Contract:
     contract = state.contract(contract_id)
     if contract is None:
@@ -243,15 +256,7 @@ def _contract_started(state: Parcours, event: Event[ContractStarted]) -> Parcour
     new = event.payload.contract
     if state.contract(new.id) is not None:
         refuse("contrat.doublon", f"le contrat {new.id} existe déjà", "contract", "id")
-    for contract in state.contracts:
-        if contract.start <= new.end and new.start <= state.contract_end_date(contract):
-            refuse(
-                "contrat.chevauchement",
-                f"le contrat {new.id} chevauche le contrat {contract.id} en cours : "
-                "un·e salarié·e n'a qu'un contrat à la fois avec la structure",
-                "contract",
-                "start",
-            )
+    _refuse_overlap(state, new, "contract", "start")
     return attrs.evolve(state, contracts=(*state.contracts, new))
 
 
@@ -279,6 +284,7 @@ def _contract_renewed(state: Parcours, event: Event[ContractRenewed]) -> Parcour
             "end",
         )
     renewed = attrs.evolve(contract, end=p.end, derogation=p.derogation or contract.derogation)
+    _refuse_overlap(state, renewed, "end")
     contracts = tuple(renewed if c.id == p.contract else c for c in state.contracts)
     return attrs.evolve(state, contracts=contracts)
 
@@ -484,6 +490,13 @@ def _frein_lifted(state: Parcours, event: Event[FreinLifted]) -> Parcours:
         refuse("frein.inconnu", f"aucun frein {event.payload.frein} dans ce parcours", "frein")
     if not frein.open:
         refuse("frein.deja_leve", f"le frein {frein.id} est déjà levé", "frein")
+    if event.day < frein.identified_on:
+        refuse(
+            "frein.levee_avant_identification",
+            f"le frein {frein.id} ne peut être levé avant d'avoir été identifié "
+            f"({frein.identified_on:%d/%m/%Y})",
+            "frein",
+        )
     lifted = attrs.evolve(frein, lifted_on=event.day)
     return attrs.evolve(state, freins={**state.freins, frein.id: lifted})
 
@@ -569,14 +582,15 @@ def _sortie(state: Parcours, event: Event[SortieRecorded]) -> Parcours:
     s = event.payload.sortie
     if s.date < state.embauche:
         refuse("sortie.avant_embauche", "la sortie précède l'embauche", "sortie", "date")
-    running = state.running_contract(s.date + dt.timedelta(days=1))
-    if running is not None:
-        refuse(
-            "sortie.contrat_en_cours",
-            f"le contrat {running.id} court encore après la sortie : enregistrez d'abord sa fin",
-            "sortie",
-            "date",
-        )
+    for contract in state.contracts:
+        if state.contract_end_date(contract) > s.date:
+            refuse(
+                "sortie.contrat_en_cours",
+                f"le contrat {contract.id} court encore après la sortie : "
+                "enregistrez d'abord sa fin",
+                "sortie",
+                "date",
+            )
     return attrs.evolve(state, sortie=s)
 
 

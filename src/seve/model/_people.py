@@ -68,6 +68,15 @@ class AgeBand(LabelledEnum):
     def fifty_or_more(self) -> bool:
         return self in (AgeBand.FROM_50_TO_56, AgeBand.FROM_57)
 
+    def may_have_reached(self, age: int, years_later: int) -> bool:
+        """Whether someone in this band at entry may be ``age`` or older ``years_later``.
+
+        Bands are all seve knows of an age once personal data are erased, so a rule
+        on age refuses only what the band makes impossible.
+        """
+        oldest = {"16-17": 17, "18-25": 25, "26-49": 49, "50-56": 56}.get(self.value)
+        return oldest is None or oldest + years_later >= age
+
 
 @frozen(kw_only=True)
 class SituationAtEntry:

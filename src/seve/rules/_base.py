@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
 
 from ..errors import Problem
-from ..model import Event, StreamKind
+from ..model import Event, Parcours, StreamKind
 
-__all__ = ["Rule", "months_after", "register", "rules_for"]
+__all__ = ["Rule", "may_be_aged", "months_after", "register", "rules_for"]
 
 #: A rule looks at the state before an event (``None`` when the event opens the
 #: stream), the state after it, and the event; it yields every problem it finds.
@@ -43,3 +44,19 @@ def months_after(start: dt.date, months: int) -> dt.date:
     end on 27 February (28 February is the same date as 31 October, minus a day).
     """
     return start + relativedelta(months=months) - dt.timedelta(days=1)
+
+
+def may_be_aged(parcours: Parcours, age: int, day: dt.date) -> bool:
+    """Whether the salarié·e may be ``age`` or older on ``day``.
+
+    Exact with a birth date (:class:`~seve.model.PersonalData`); otherwise the age band
+    at entry, aged by the time since the embauche, decides (personal data may have been
+    erased: a rule then refuses only what the band makes impossible).
+    """
+    personal = parcours.personal
+    if personal is not None and personal.birth_date is not None:
+        born = personal.birth_date
+        years = day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+        return years >= age
+    elapsed = max((day - parcours.embauche).days, 0)
+    return parcours.situation.age_band.may_have_reached(age, math.ceil(elapsed / 365.25))

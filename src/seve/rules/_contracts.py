@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from typing import Any, Final
 
@@ -18,7 +19,7 @@ from ..model import (
     StreamKind,
 )
 from ..model import Contract as _Contract
-from ._base import months_after, register
+from ._base import may_be_aged, months_after, register
 
 __all__ = ["CDDI_ARTICLES", "CONTRACT_KINDS", "check_cddi", "check_contract_kind"]
 
@@ -136,34 +137,37 @@ def _check_new_cddi(contract: _Contract, legal: str) -> Iterator[Problem]:
         )
 
 
+def _allowance(first: dt.date, months: int) -> int:
+    """Days in ``months`` months *de date à date* from ``first``."""
+    return (months_after(first, months) - first).days + 1
+
+
 def _check_total(after: Parcours, event: Event[Any], legal: str) -> Iterator[Problem]:
+    """The *durée totale* counts the days under CDDI, breaks between contracts left out."""
     cddis = [c for c in after.contracts if c.kind is ContractKind.CDDI]
     if not cddis:
         return
     first = min(c.start for c in cddis)
     last = max(cddis, key=lambda c: c.end)
-    path = (
-        ("payload", "end")
-        if isinstance(event.payload, ContractRenewed)
-        else ("payload", "contract", "end")
-    )
-    if last.end <= months_after(first, _MAX_MONTHS):
+    days = sum((after.contract_end_date(c) - c.start).days + 1 for c in cddis)
+    renewal = isinstance(event.payload, ContractRenewed)
+    path = ("payload", "end") if renewal else ("payload", "contract", "end")
+    if days <= _allowance(first, _MAX_MONTHS):
         return
     derogation = last.derogation
     if derogation is None:
         yield Problem(
             code="cddi.duree_max",
             message=f"les CDDI d'un parcours durent au plus {_MAX_MONTHS} mois au total "
-            f"(du {first:%d/%m/%Y} au {months_after(first, _MAX_MONTHS):%d/%m/%Y}), sauf "
-            "dérogation : fin de formation, 50 ans et plus, RQTH",
+            f"({_allowance(first, _MAX_MONTHS)} jours depuis le {first:%d/%m/%Y}, ici {days}), "
+            "sauf dérogation : fin de formation, 50 ans et plus, RQTH",
             path=path,
             legal=legal,
         )
         return
-    situation = after.situation
     unmet = {
-        CddiDerogation.CINQUANTE_ANS: not situation.age_band.fifty_or_more,
-        CddiDerogation.RQTH: not situation.rqth,
+        CddiDerogation.CINQUANTE_ANS: not may_be_aged(after, 50, event.day),
+        CddiDerogation.RQTH: not after.situation.rqth,
         CddiDerogation.DIFFICULTES_PARTICULIERES: after.siae_kind is not SiaeKind.ACI,
     }.get(derogation, False)
     if unmet:
@@ -171,15 +175,15 @@ def _check_total(after: Parcours, event: Event[Any], legal: str) -> Iterator[Pro
             code="cddi.derogation_conditions",
             message=f"la dérogation « {derogation.label} » ne s'applique pas à ce parcours "
             "(âge, RQTH ou type de structure)",
-            path=("payload", "derogation") if isinstance(event.payload, ContractRenewed) else path,
+            path=("payload", "derogation") if renewal else path,
             legal=legal,
         )
     ceiling = _DEROGATION_CEILING.get(derogation)
-    if ceiling is not None and last.end > months_after(first, ceiling):
+    if ceiling is not None and days > _allowance(first, ceiling):
         yield Problem(
             code="cddi.derogation_plafond",
-            message=f"avec la dérogation « {derogation.label} », le parcours ne dépasse pas "
-            f"{ceiling} mois (jusqu'au {months_after(first, ceiling):%d/%m/%Y})",
+            message=f"avec la dérogation « {derogation.label} », les CDDI durent au plus "
+            f"{ceiling} mois au total ({_allowance(first, ceiling)} jours, ici {days})",
             path=path,
             legal=f"{legal} ; art. R5132-1-8",
         )

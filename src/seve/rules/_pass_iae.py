@@ -19,7 +19,7 @@ from ..model import (
     SiaeKind,
     StreamKind,
 )
-from ._base import months_after, register
+from ._base import may_be_aged, months_after, register
 
 __all__ = ["PROLONGATION_CEILINGS", "ProlongationCeiling", "check_pass_iae"]
 
@@ -96,10 +96,10 @@ def check_pass_iae(
                 legal="Code du travail, art. R5132-1-3 (plafond de la plateforme de l'inclusion)",
             )
     elif isinstance(payload, PassProlonged):
-        yield from _check_prolongation(after, payload)
+        yield from _check_prolongation(after, payload, event.day)
 
 
-def _check_prolongation(after: Parcours, payload: PassProlonged) -> Iterator[Problem]:
+def _check_prolongation(after: Parcours, payload: PassProlonged, day: dt.date) -> Iterator[Problem]:
     p = payload.prolongation
     ceiling = PROLONGATION_CEILINGS[p.reason]
     path = ("payload", "prolongation")
@@ -111,11 +111,10 @@ def _check_prolongation(after: Parcours, payload: PassProlonged) -> Iterator[Pro
             path=(*path, "reason"),
             legal=ceiling.legal,
         )
-    situation = after.situation
     unmet = {
-        ProlongationReason.CINQUANTE_ANS: not situation.age_band.fifty_or_more,
-        ProlongationReason.CDI_57_ANS: situation.age_band.value != "57+",
-        ProlongationReason.RQTH: not situation.rqth,
+        ProlongationReason.CINQUANTE_ANS: not may_be_aged(after, 50, day),
+        ProlongationReason.CDI_57_ANS: not may_be_aged(after, 57, day),
+        ProlongationReason.RQTH: not after.situation.rqth,
     }.get(p.reason, False)
     if unmet:
         yield Problem(
