@@ -212,11 +212,11 @@ def test_replay_locates_a_rule_problem_at_its_event() -> None:
         ("2025-01-15", "2025-05-13", False),
         ("2025-01-01", "2025-04-30", True),
         ("2025-01-01", "2025-04-29", False),
-        # From 31 October: 31 October + 4 months is 28 February, minus a day.
-        ("2024-10-31", "2025-02-27", True),
-        ("2024-10-31", "2025-02-26", False),
-        ("2023-10-31", "2024-02-28", True),  # a leap year
-        ("2023-10-31", "2024-02-27", False),
+        # From 31 October: there is no 31 February, the period ends on the last day.
+        ("2024-10-31", "2025-02-28", True),
+        ("2024-10-31", "2025-02-27", False),
+        ("2023-10-31", "2024-02-29", True),  # a leap year
+        ("2023-10-31", "2024-02-28", False),
     ],
 )
 def test_cddi_lasts_at_least_four_months(start: str, end: str, ok: bool) -> None:
@@ -658,11 +658,13 @@ def test_ai_window_starts_at_the_first_company_placement() -> None:
     ("start", "n", "last"),
     [
         ("2025-01-15", 4, "2025-05-14"),
-        ("2024-10-31", 4, "2025-02-27"),
-        ("2023-10-31", 4, "2024-02-28"),
-        ("2025-01-31", 1, "2025-02-27"),
+        ("2024-10-31", 4, "2025-02-28"),
+        ("2023-10-31", 4, "2024-02-29"),
         ("2025-01-01", 12, "2025-12-31"),
-        ("2024-02-29", 24, "2026-02-27"),
+        ("2024-02-29", 24, "2026-02-28"),
+        ("2025-01-31", 1, "2025-02-28"),
+        ("2024-01-31", 1, "2024-02-29"),
+        ("2025-01-28", 1, "2025-02-27"),
         ("2025-03-15", 0, "2025-03-14"),
     ],
 )
@@ -674,8 +676,11 @@ def test_months_after(start: str, n: int, last: str) -> None:
 def test_months_after_is_de_date_a_date(start: dt.date, n: int) -> None:
     last = months_after(start, n)
     same_date = start + relativedelta(months=n)
-    assert last + dt.timedelta(days=1) >= same_date
-    assert last + dt.timedelta(days=1) == same_date
+    if same_date.day == start.day:
+        assert last + dt.timedelta(days=1) == same_date
+    else:  # no such date that month: the period ends on its last day
+        assert last == same_date
+        assert (last + dt.timedelta(days=1)).day == 1
     assert months_after(start, n + 1) > last
     if n:
         assert last >= start
@@ -683,14 +688,15 @@ def test_months_after_is_de_date_a_date(start: dt.date, n: int) -> None:
 
 
 @given(st.integers(2000, 2090), st.sampled_from([1, 3, 5, 7, 8, 10, 12]), st.integers(1, 120))
-def test_months_after_the_31st_ends_the_day_before_the_last_of_the_month(
+def test_months_after_the_31st_ends_on_the_last_day_or_the_30th(
     year: int, month: int, n: int
 ) -> None:
     start = dt.date(year, month, 31)
     target = start + relativedelta(months=n)
     last_of_month = calendar.monthrange(target.year, target.month)[1]
     assert target.day == last_of_month
-    assert months_after(start, n) == target.replace(day=last_of_month) - dt.timedelta(days=1)
+    expected = target - dt.timedelta(days=1) if last_of_month == 31 else target
+    assert months_after(start, n) == expected
 
 
 # -- check never raises -----------------------------------------------------------------------

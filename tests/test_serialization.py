@@ -211,3 +211,16 @@ def test_iter_events_stops_at_the_first_bad_line() -> None:
     with pytest.raises(DecodeError) as info:
         list(iter_events([json.dumps(_line()), "{}"]))
     assert {p.line for p in info.value.problems} == {2}
+
+
+@pytest.mark.parametrize("hours", ["2.6e1", "1,5", " 12", "NaN", True, [1]])
+def test_decimals_are_plain_numbers_in_both_paths(hours: Any) -> None:
+    month = {"month": "2025-03-01", "contract": "c-1", "hours": hours}
+    obj = _line(type="hours_worked", payload={"hours": month})
+    assert set(_problems(obj).values()) <= {"format.nombre", "format.type"}
+    assert _slow(obj) is None
+
+
+def test_the_converter_raises_seve_decode_errors() -> None:
+    with pytest.raises(DecodeError):
+        converter.structure({"id": 1}, Siae)

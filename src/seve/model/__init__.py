@@ -1,7 +1,7 @@
 """The domain model: frozen attrs classes for structures, people, employers,
 contracts, the plan d'action, the sortie, and the event log they live in."""
 
-from ._base import PARIS, LabelledEnum, Sensitivity, sensitivity_of
+from ._base import PARIS, FieldError, LabelledEnum, Sensitivity, sensitivity_of
 from ._contracts import (
     CddiDerogation,
     ClientKind,
@@ -143,6 +143,7 @@ __all__ = [
     "EmployerId",
     "Event",
     "EventId",
+    "FieldError",
     "Fold",
     "Frein",
     "FreinId",

@@ -15,7 +15,7 @@ from typing import Any
 import attrs
 from attrs import field, frozen
 
-from ._base import FieldError, date_range, identifier, positive_decimal
+from ._base import FieldError, date_range, identifier, personal, positive_decimal
 from ._contracts import (
     CddiDerogation,
     Contract,
@@ -204,7 +204,8 @@ class Embauche:
     situation: SituationAtEntry
     pass_iae: PassIae
     contract: Contract
-    prescripteur: PrescripteurId | None = field(
+    #: who oriented the person is personal: a SPIP orientation reveals a justice history
+    prescripteur: PrescripteurId | None = personal(
         default=None, validator=attrs.validators.optional(identifier)
     )
 

@@ -40,10 +40,14 @@ def rules_for(kind: StreamKind) -> tuple[Rule, ...]:
 def months_after(start: dt.date, months: int) -> dt.date:
     """The last day of a period of ``months`` months *de date à date* from ``start``.
 
-    A period of 4 months from 15 January ends on 14 May; from 31 October, 4 months
-    end on 27 February (28 February is the same date as 31 October, minus a day).
+    The period ends the day before the same date ``months`` later: 4 months from
+    15 January end on 14 May.  When that date does not exist, the period ends on the
+    last day of the month: 1 month from 31 January ends on 28 (or 29) February.
     """
-    return start + relativedelta(months=months) - dt.timedelta(days=1)
+    same_date = start + relativedelta(months=months)
+    if same_date.day != start.day:  # clamped by dateutil: no such date that month
+        return same_date
+    return same_date - dt.timedelta(days=1)
 
 
 def may_be_aged(parcours: Parcours, age: int, day: dt.date) -> bool:

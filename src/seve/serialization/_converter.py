@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import re
 import typing
 from collections.abc import Callable, Mapping
 from decimal import Decimal
@@ -20,7 +21,7 @@ import attrs
 import cattrs
 import msgspec
 
-from ..errors import Problem
+from ..errors import DecodeError, Problem
 from ..model import Event, LabelledEnum, payload_types, tag_of
 from ..model._base import FieldError
 
@@ -32,6 +33,9 @@ __all__ = [
     "structure_event",
     "unstructure_event",
 ]
+
+#: Decimals written as text: digits, an optional sign and decimal part, no exponent.
+DECIMAL_TEXT: Final = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 
 #: Version of the JSON interchange format (the ``format`` field of every line).
 FORMAT_VERSION: Final = 1
@@ -46,12 +50,13 @@ _TYPE_NAMES: Final = {
 }
 
 
-class Problems(Exception):
-    """Raised while structuring: carries every problem found (paths relative)."""
+class Problems(DecodeError):
+    """Raised by :data:`converter` while structuring: every problem found, paths relative
+    to the value being structured (a :class:`~seve.errors.DecodeError`)."""
 
     def __init__(self, problems: list[Problem]) -> None:
         super().__init__(problems)
-        self.problems = problems
+        self.problems = tuple(problems)
 
 
 def _mismatch(expected: str, value: object) -> Problems:
@@ -78,6 +83,8 @@ def _via_msgspec(tp: type, code: str, what: str) -> Callable[[Any, Any], Any]:
             return Decimal(value)
         if not isinstance(value, str):
             raise _mismatch(_TYPE_NAMES[tp], value)
+        if tp is Decimal and DECIMAL_TEXT.fullmatch(value) is None:
+            raise Problems([Problem(code=code, message=f"{what} invalide : {value!r}")])
         try:
             return msgspec.convert(value, tp)
         except msgspec.ValidationError:

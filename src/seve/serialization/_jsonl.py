@@ -24,11 +24,11 @@ import msgspec
 
 from ..errors import DecodeError, Problem
 from ..model import Event, payload_types, tag_of
-from ._converter import FORMAT_VERSION, Problems, structure_event
+from ._converter import DECIMAL_TEXT, FORMAT_VERSION, Problems, structure_event
 
 __all__ = ["decode_event", "dump_events", "encode_event", "iter_events", "read_events"]
 
-_DECIMAL: Final = Annotated[str, msgspec.Meta(pattern=r"^-?[0-9]+(\.[0-9]+)?$")]
+_DECIMAL: Final = Annotated[str, msgspec.Meta(pattern=f"^{DECIMAL_TEXT.pattern}$")]
 _INSTANT: Final = Annotated[dt.datetime, msgspec.Meta(tz=True)]
 
 
