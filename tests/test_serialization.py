@@ -11,7 +11,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from seve import DecodeError, Event
+from seve import DecodeError, Event, Problem
 from seve.model import Contract, PassIae, Siae, SituationAtEntry
 from seve.serialization import (
     converter,
@@ -28,10 +28,19 @@ from seve.testing.strategies import events, from_model
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
-    lambda children: st.lists(children, max_size=4)
-    | st.dictionaries(st.text(max_size=12), children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=4)
+    ),
     max_leaves=12,
 )
+
+
+def _decode(line: str) -> Event[Any] | tuple[Problem, ...]:
+    """The event, or the problems of the line (so tests can assert outside ``except``)."""
+    try:
+        return decode_event(line)
+    except DecodeError as exc:
+        return exc.problems
 
 
 def _slow(obj: Any) -> Event[Any] | None:
@@ -65,16 +74,16 @@ def test_model_values_round_trip_through_the_converter(cls: type, data: st.DataO
 
 @given(json_values)
 def test_arbitrary_json_only_raises_seve_errors(value: Any) -> None:
-    line = json.dumps(value)
-    try:
-        decode_event(line)
-    except DecodeError as exc:
-        assert exc.problems
-        assert all(p.code != "format.incoherent" for p in exc.problems)
+    result = _decode(json.dumps(value))
+    if isinstance(result, tuple):
+        assert result
+        assert all(p.code != "format.incoherent" for p in result)
 
 
 @given(events(), st.data())
-def test_fast_and_slow_paths_agree_on_mutated_events(event: Event[Any], data: st.DataObject) -> None:
+def test_fast_and_slow_paths_agree_on_mutated_events(
+    event: Event[Any], data: st.DataObject
+) -> None:
     obj = json.loads(encode_event(event))
     target = obj
     # walk down to a random nested object, then damage it
@@ -94,11 +103,10 @@ def test_fast_and_slow_paths_agree_on_mutated_events(event: Event[Any], data: st
         target[data.draw(st.sampled_from(keys))] = data.draw(json_values)
     line = json.dumps(obj)
     slow = _slow(json.loads(line, parse_float=Decimal))
-    try:
-        fast = decode_event(line)
-    except DecodeError as exc:
-        assert slow is None, f"fast path refused what the slow path accepts: {exc}"
-        assert all(p.code != "format.incoherent" for p in exc.problems)
+    fast = _decode(line)
+    if isinstance(fast, tuple):
+        assert slow is None, f"fast path refused what the slow path accepts: {fast}"
+        assert all(p.code != "format.incoherent" for p in fast)
     else:
         assert fast == slow
 

@@ -169,3 +169,4 @@ class ContractEndReason(LabelledEnum):
     FAUTE_GRAVE = ("faute_grave", "Faute grave")
     FORCE_MAJEURE = ("force_majeure", "Force majeure")
     INAPTITUDE = ("inaptitude", "Inaptitude")
+    DECES = ("deces", "Décès du salarié ou de la salariée")

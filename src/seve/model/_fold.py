@@ -133,7 +133,7 @@ class Fold(Generic[S]):
                 f"l'événement appartient au flux {event.stream}, pas à {state.stream}",
                 "stream",
             )
-        if event.occurred_at < state.updated_at:
+        if event.occurred_at.timestamp() < state.updated_at.timestamp():  # DST-proof
             _refuse_envelope(
                 "evenement.ordre",
                 "l'événement est daté d'avant le précédent du même flux "

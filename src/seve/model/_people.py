@@ -9,6 +9,7 @@ Every field about a person is tagged with its :class:`Sensitivity`.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 import attrs
 from attrs import field, frozen
@@ -78,6 +79,10 @@ class AgeBand(LabelledEnum):
         return oldest is None or oldest + years_later >= age
 
 
+def _minima(values: Iterable[MinimumSocial]) -> frozenset[MinimumSocial]:
+    return frozenset(values)
+
+
 @frozen(kw_only=True)
 class SituationAtEntry:
     """The situation of a salarié·e at embauche, as the ASP records it.
@@ -89,7 +94,7 @@ class SituationAtEntry:
     age_band: AgeBand = personal()
     education: EducationLevel = personal()
     jobless: JoblessDuration = personal()
-    minima_sociaux: frozenset[MinimumSocial] = sensitive(factory=frozenset, converter=frozenset)
+    minima_sociaux: frozenset[MinimumSocial] = sensitive(factory=frozenset, converter=_minima)
     rqth: bool = sensitive(default=False)
     qpv: bool = personal(default=False)
     zrr: bool = personal(default=False)

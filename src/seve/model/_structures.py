@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from attrs import field, frozen
 
 from ._base import LabelledEnum, identifier, non_empty
@@ -46,6 +48,10 @@ class Siae:
     territory: str = field(validator=non_empty)
 
 
+def _roles(roles: Iterable[StaffRole]) -> frozenset[StaffRole]:
+    return frozenset(roles)
+
+
 @frozen(kw_only=True)
 class StaffMember:
     """A permanent·e of an SIAE. Staff names are professional data, not a salarié·e's."""
@@ -53,4 +59,4 @@ class StaffMember:
     id: StaffId = field(validator=identifier)
     siae: SiaeId = field(validator=identifier)
     name: str = field(validator=non_empty)
-    roles: frozenset[StaffRole] = field(converter=frozenset)
+    roles: frozenset[StaffRole] = field(converter=_roles)
