@@ -1,0 +1,262 @@
+"""Decode and validate a JSON Lines log with seve, pydantic v2 and msgspec, side by side.
+
+Usage (from the repository root, in the project's virtualenv)::
+
+    python benchmarks/bench_decode.py                  # 1,000,000 events, 3 rounds
+    python benchmarks/bench_decode.py --events 20000   # a quick run
+
+The log is generated once with :mod:`seve.testing.synthetic` and kept in memory as a
+list of ``bytes`` lines (what ``encode_event`` writes).  Before any timing, every line
+is decoded by the three libraries: all of them must accept it, agree on its type, and
+seve's event must re-encode to the very same line.  Then, in the same process, each
+decoder goes through all the lines, one call per line, in interleaved rounds (the order
+rotates from round to round); the best round of each decoder is kept.
+
+The peers (``benchmarks/peers.py``) are generated from seve's model; they do not run
+seve's validators, so the comparison is conservative for seve.
+
+The figures are printed and written as JSON to ``benchmarks/results/decode.json``
+(``--output``), the reference numbers quoted in ``docs/performance.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import gc
+import importlib.metadata
+import itertools
+import json
+import os
+import platform
+import sys
+import time
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any, Final
+
+import msgspec
+
+import peers  # benchmarks/peers.py: run as a script, this folder is on sys.path
+from seve.serialization import decode_event, encode_event, iter_events
+from seve.testing.synthetic import generate, scenario_for_events
+
+#: seve's targets, from the issue: at least 2x pydantic, within 3x of msgspec.
+TARGET_VS_PYDANTIC: Final = 2.0
+TARGET_VS_MSGSPEC: Final = 3.0
+
+DEFAULT_OUTPUT: Final = Path(__file__).resolve().parent / "results" / "decode.json"
+_PACKAGES: Final = ("seve", "attrs", "cattrs", "msgspec", "pydantic", "pydantic-core")
+
+
+def synthetic_lines(n_events: int, *, seed: int = 0) -> list[bytes]:
+    """``n_events`` JSON lines (no newline): the start of a synthetic log, in time order.
+
+    :func:`scenario_for_events` sizes a scenario to about ``n_events``; when its log
+    falls short, a larger scenario is asked for, and its log is cut at ``n_events``.
+    """
+    asked = n_events
+    for _attempt in range(5):
+        events = generate(scenario_for_events(asked, seed=seed))
+        lines = [encode_event(event) for event in itertools.islice(events, n_events)]
+        if len(lines) == n_events:
+            break
+        asked = int(asked * 1.1 * n_events / max(len(lines), 1)) + 10
+    return lines
+
+
+def _msgspec_tag(value: msgspec.Struct) -> Any:
+    return value.__struct_config__.tag
+
+
+def check(lines: Sequence[bytes]) -> None:
+    """Every decoder accepts every line and agrees on its type; seve round-trips it."""
+    adapter = peers.pydantic_adapter()
+    decoder = peers.msgspec_decoder()
+    for lineno, line in enumerate(lines, start=1):
+        event = decode_event(line, lineno=lineno)
+        if encode_event(event) != line:
+            raise AssertionError(f"line {lineno}: seve does not re-encode the same JSON")
+        tags = {
+            "seve": event.type,
+            "pydantic": adapter.validate_json(line).type,
+            "msgspec": _msgspec_tag(decoder.decode(line)),
+        }
+        if len(set(tags.values())) != 1:
+            raise AssertionError(f"line {lineno}: the decoders disagree on the type: {tags}")
+    count = sum(1 for _event in iter_events(lines))
+    if count != len(lines):
+        raise AssertionError(f"iter_events gave {count} events for {len(lines)} lines")
+
+
+def _per_line(decode: Callable[[bytes], Any]) -> Callable[[Sequence[bytes]], None]:
+    def run(lines: Sequence[bytes]) -> None:
+        for line in lines:
+            decode(line)
+
+    return run
+
+
+def _iter_events(lines: Sequence[bytes]) -> None:
+    for _event in iter_events(lines):
+        pass
+
+
+def decoders() -> dict[str, Callable[[Sequence[bytes]], None]]:
+    """What is timed: one loop over every line, one call per line."""
+    return {
+        "seve decode_event": _per_line(decode_event),
+        "seve iter_events": _iter_events,
+        "pydantic v2": _per_line(peers.pydantic_adapter().validate_json),
+        "msgspec": _per_line(peers.msgspec_decoder().decode),
+    }
+
+
+def measure(
+    lines: Sequence[bytes], rounds: int, *, progress: Callable[[str], None] = print
+) -> dict[str, list[float]]:
+    """Seconds of each round for each decoder, rounds interleaved and rotated."""
+    runs = decoders()
+    names = list(runs)
+    times: dict[str, list[float]] = {name: [] for name in names}
+    for r in range(rounds):
+        order = names[r % len(names) :] + names[: r % len(names)]
+        for name in order:
+            gc.collect()
+            start = time.perf_counter()
+            runs[name](lines)
+            elapsed = time.perf_counter() - start
+            times[name].append(elapsed)
+            progress(f"  round {r + 1}/{rounds}  {name:<18} {len(lines) / elapsed:>12,.0f} ev/s")
+    return times
+
+
+def _version(package: str) -> str | None:
+    try:
+        return importlib.metadata.version(package)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
+def environment() -> dict[str, Any]:
+    return {
+        "python": sys.version.split()[0],
+        "implementation": platform.python_implementation(),
+        "platform": platform.platform(),
+        "machine": platform.machine(),
+        "processor": platform.processor() or None,
+        "cpus": os.cpu_count(),
+        "packages": {name: _version(name) for name in _PACKAGES},
+    }
+
+
+def summarize(lines: Sequence[bytes], times: dict[str, list[float]]) -> dict[str, Any]:
+    n = len(lines)
+    best = {name: min(rounds) for name, rounds in times.items()}
+    rate = {name: n / seconds for name, seconds in best.items()}
+    seve = rate["seve decode_event"]
+    vs_pydantic = seve / rate["pydantic v2"]
+    msgspec_vs_seve = rate["msgspec"] / seve
+    return {
+        "events": n,
+        "bytes": sum(len(line) for line in lines),
+        "rounds": len(next(iter(times.values()))),
+        "decoders": {
+            name: {
+                "best_seconds": round(best[name], 4),
+                "events_per_second": round(rate[name]),
+                "microseconds_per_event": round(1e6 / rate[name], 3),
+                "round_seconds": [round(t, 4) for t in times[name]],
+            }
+            for name in times
+        },
+        "ratios": {
+            "seve_over_pydantic": round(vs_pydantic, 3),
+            "msgspec_over_seve": round(msgspec_vs_seve, 3),
+        },
+        "targets": {
+            "seve_over_pydantic_at_least": TARGET_VS_PYDANTIC,
+            "msgspec_over_seve_at_most": TARGET_VS_MSGSPEC,
+            "met_vs_pydantic": vs_pydantic >= TARGET_VS_PYDANTIC,
+            "met_vs_msgspec": msgspec_vs_seve <= TARGET_VS_MSGSPEC,
+        },
+    }
+
+
+def table(summary: dict[str, Any]) -> str:
+    rows = [f"{'decoder':<20}{'events/s':>14}{'µs/event':>11}"]
+    for name, figures in summary["decoders"].items():
+        rows.append(
+            f"{name:<20}{figures['events_per_second']:>14,}"
+            f"{figures['microseconds_per_event']:>11.2f}"
+        )
+    ratios, targets = summary["ratios"], summary["targets"]
+    vs_pydantic = "met" if targets["met_vs_pydantic"] else "NOT met"
+    vs_msgspec = "met" if targets["met_vs_msgspec"] else "NOT met"
+    rows.append("")
+    rows.append(
+        f"seve / pydantic  = {ratios['seve_over_pydantic']:.2f}x  "
+        f"(target >= {targets['seve_over_pydantic_at_least']:g}x: {vs_pydantic})"
+    )
+    rows.append(
+        f"msgspec / seve   = {ratios['msgspec_over_seve']:.2f}x  "
+        f"(target <= {targets['msgspec_over_seve_at_most']:g}x: {vs_msgspec})"
+    )
+    return "\n".join(rows)
+
+
+def main(argv: Iterable[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--events", type=int, default=1_000_000, help="default: 1,000,000")
+    parser.add_argument("--rounds", type=int, default=3, help="default: 3 (the best is kept)")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the synthetic log")
+    parser.add_argument(
+        "--output",
+        type=Path,
+        default=DEFAULT_OUTPUT,
+        help="JSON file for the figures (default: benchmarks/results/decode.json); "
+        "'-' to write none",
+    )
+    args = parser.parse_args(None if argv is None else list(argv))
+    if args.events < 1 or args.rounds < 1:
+        parser.error("--events and --rounds must be at least 1")
+
+    env = environment()
+    packages = ", ".join(f"{k} {v}" for k, v in env["packages"].items())
+    print(f"Python {env['python']} ({env['implementation']}) on {env['platform']}")
+    print(f"{env['cpus']} CPUs; {packages}")
+
+    start = time.perf_counter()
+    lines = synthetic_lines(args.events, seed=args.seed)
+    size = sum(len(line) for line in lines)
+    print(
+        f"Generated {len(lines):,} events ({size / 1e6:,.1f} MB, "
+        f"{size / len(lines):.0f} bytes/line) in {time.perf_counter() - start:.1f} s"
+    )
+
+    start = time.perf_counter()
+    check(lines)
+    print(f"Checked: all decoders accept every line ({time.perf_counter() - start:.1f} s)")
+
+    times = measure(lines, args.rounds)
+    summary = summarize(lines, times)
+    print()
+    print(table(summary))
+
+    if str(args.output) != "-":
+        result = {
+            "benchmark": "decode JSON Lines events (one call per line)",
+            "date": dt.date.today().isoformat(),
+            "command": f"python benchmarks/bench_decode.py --events {args.events} "
+            f"--rounds {args.rounds} --seed {args.seed}",
+            "environment": env,
+            **summary,
+        }
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        args.output.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+        print(f"\nWritten to {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
