@@ -221,7 +221,7 @@ def test_iter_events_stops_at_the_first_bad_line() -> None:
     assert {p.line for p in info.value.problems} == {2}
 
 
-@pytest.mark.parametrize("hours", ["2.6e1", "1,5", " 12", "NaN", True, [1]])
+@pytest.mark.parametrize("hours", ["2.6e1", "1,5", " 12", "12.5\n", "NaN", True, [1]])
 def test_decimals_are_plain_numbers_in_both_paths(hours: Any) -> None:
     month = {"month": "2025-03-01", "contract": "c-1", "hours": hours}
     obj = _line(type="hours_worked", payload={"hours": month})

@@ -10,9 +10,10 @@ class, its fold rule (next to it) and, if the defaults do not fit, its strategy.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
-from typing import Any, Generic, TypeVar
+from typing import Any, Final, Generic, TypeVar
 
 from attrs import field, frozen
 
@@ -61,7 +62,14 @@ def local_date(instant: dt.datetime) -> dt.date:
     return instant.astimezone(PARIS).date()
 
 
+_STREAM: Final = re.compile(
+    "(?:" + "|".join(re.escape(k.value) for k in StreamKind) + r"):[A-Za-z0-9._:@-]*"
+)
+
+
 def _valid_stream(_inst: object, attribute: Any, value: Any) -> None:
+    if isinstance(value, str) and len(value) <= 128 and _STREAM.fullmatch(value) is not None:
+        return  # the common case, in one regular expression (it is on the hot path)
     identifier(_inst, attribute, value)
     assert isinstance(value, str)
     try:

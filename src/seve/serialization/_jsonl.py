@@ -28,7 +28,7 @@ from ._converter import DECIMAL_TEXT, FORMAT_VERSION, Problems, structure_event
 
 __all__ = ["decode_event", "dump_events", "encode_event", "iter_events", "read_events"]
 
-_DECIMAL: Final = Annotated[str, msgspec.Meta(pattern=f"^{DECIMAL_TEXT.pattern}$")]
+_DECIMAL: Final = Annotated[str, msgspec.Meta(pattern=rf"\A{DECIMAL_TEXT.pattern}\Z")]
 _INSTANT: Final = Annotated[dt.datetime, msgspec.Meta(tz=True)]
 
 
