@@ -90,9 +90,6 @@ class Fold(Generic[S]):
 
         return register
 
-    def handles(self, payload: type) -> bool:
-        return payload in self._starters or payload in self._rules
-
     def step(self, state: S | None, event: Event[Any]) -> S:
         """Apply one event; raise :class:`DomainError` if it contradicts ``state``."""
         try:
