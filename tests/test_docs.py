@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 import seve
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,3 +45,16 @@ def test_the_readme_gives_exactly_two_setup_commands() -> None:
     assert "python3 -m pip install . && python3 -m seve demo" in readme
     assert "bash scripts/test.sh" in readme
     assert "bash scripts/test.sh" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_the_readme_example_runs_and_prints_what_it_says(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    (example,) = re.findall(r"```python\n(.*?)```", readme, flags=re.DOTALL)
+    exec(compile(example, "README.md", "exec"), {})
+    printed = capsys.readouterr().out
+    promised = " ".join(
+        line.removeprefix("# ") for line in example.splitlines() if line.startswith("# ")
+    )
+    assert " ".join(printed.split()) == promised
