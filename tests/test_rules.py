@@ -439,6 +439,20 @@ def test_a_suspension_keeps_the_pass_valid_longer() -> None:
     assert codes(check_next(log, "2027-01-02", late)) == ["pass.contrat_hors_validite"]
 
 
+@pytest.mark.parametrize(("end", "ok"), [("2027-01-14", True), ("2027-01-15", False)])
+def test_an_etti_mission_lasts_at_most_24_months(end: str, ok: bool) -> None:
+    problems = check_embauche(siae_kind=SiaeKind.ETTI, contract=mission(START, end))
+    assert [p.code for p in problems if p.code.startswith("mission")] == (
+        [] if ok else ["mission.duree_max"]
+    )
+    log = opened(siae_kind=SiaeKind.ETTI, contract=mission(START, "2025-12-31"))
+    renewed = check_next(log, "2025-06-01", renewal(end))
+    assert codes(renewed) == ([] if ok else ["mission.duree_max"])
+    if not ok:
+        assert renewed[0].path == ("payload", "end")
+        assert renewed[0].legal == "Code du travail, art. L5132-6"
+
+
 # -- PASS IAE ---------------------------------------------------------------------------------
 
 

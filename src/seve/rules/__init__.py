@@ -6,7 +6,13 @@ and :func:`replay` run the fold and every rule.
 """
 
 from ._base import Rule, months_after, register, rules_for
-from ._contracts import CDDI_ARTICLES, CONTRACT_KINDS, check_cddi, check_contract_kind
+from ._contracts import (
+    CDDI_ARTICLES,
+    CONTRACT_KINDS,
+    check_cddi,
+    check_contract_kind,
+    check_mission,
+)
 from ._engine import FOLDS, apply, check, replay
 from ._mise_a_disposition import AI_COMPANY_HOURS, check_mise_a_disposition
 from ._pass_iae import PROLONGATION_CEILINGS, ProlongationCeiling, check_pass_iae
@@ -24,6 +30,7 @@ __all__ = [
     "check_cddi",
     "check_contract_kind",
     "check_mise_a_disposition",
+    "check_mission",
     "check_pass_iae",
     "months_after",
     "register",

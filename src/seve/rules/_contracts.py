@@ -21,7 +21,13 @@ from ..model import (
 from ..model import Contract as _Contract
 from ._base import may_be_aged, months_after, register
 
-__all__ = ["CDDI_ARTICLES", "CONTRACT_KINDS", "check_cddi", "check_contract_kind"]
+__all__ = [
+    "CDDI_ARTICLES",
+    "CONTRACT_KINDS",
+    "check_cddi",
+    "check_contract_kind",
+    "check_mission",
+]
 
 #: Where the CDDI rules come from, per kind of SIAE (loi n° 2020-1577 wording).
 CDDI_ARTICLES: Final = {
@@ -186,4 +192,28 @@ def _check_total(after: Parcours, event: Event[Any], legal: str) -> Iterator[Pro
             f"{ceiling} mois au total ({_allowance(first, ceiling)} jours, ici {days})",
             path=path,
             legal=f"{legal} ; art. R5132-1-8",
+        )
+
+
+_MISSION_MONTHS: Final = 24
+
+
+@register(StreamKind.PARCOURS)
+def check_mission(before: Parcours | None, after: Parcours, event: Event[Any]) -> Iterator[Problem]:
+    """An ETTI mission lasts at most 24 months, renewals included (art. L5132-6)."""
+    payload = event.payload
+    renewal = isinstance(payload, ContractRenewed)
+    contract = after.contract(payload.contract) if renewal else _new_contract(event)
+    path = ("payload", "end") if renewal else ("payload", "contract", "end")
+    if contract is None or contract.kind is not ContractKind.MISSION:
+        return
+    longest = months_after(contract.start, _MISSION_MONTHS)
+    if contract.end > longest:
+        yield Problem(
+            code="mission.duree_max",
+            message=f"une mission d'intérim d'insertion dure au plus {_MISSION_MONTHS} mois, "
+            f"renouvellements compris : du {contract.start:%d/%m/%Y}, au plus tard le "
+            f"{longest:%d/%m/%Y}",
+            path=path,
+            legal="Code du travail, art. L5132-6",
         )
