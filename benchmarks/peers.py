@@ -83,24 +83,30 @@ def _literal(value: Any) -> Any:
 # -- pydantic v2 --------------------------------------------------------------------------
 
 
-def _pydantic_type(tp: Any) -> Any:
-    """The pydantic annotation that reads the JSON the seve type reads."""
+def _peer_type(tp: Any, aware: Any, model: Callable[[type], Any]) -> Any:
+    """The peer annotation that reads the JSON the seve type reads (``model`` builds the
+    peer of an attrs class, ``aware`` is the peer's timezone-aware datetime)."""
     if isinstance(tp, typing.NewType):
-        return _pydantic_type(tp.__supertype__)
+        return _peer_type(tp.__supertype__, aware, model)
     if tp is dt.datetime:
-        return pydantic.AwareDatetime
+        return aware
     if tp in _SCALARS or _is_enum(tp):
         return tp
     origin = typing.get_origin(tp)
     if origin is tuple:
-        return tuple[_pydantic_type(_item(tp)), ...]  # type: ignore[misc]
+        return tuple[_peer_type(_item(tp), aware, model), ...]  # type: ignore[misc]
     if origin is frozenset:
-        return frozenset[_pydantic_type(_item(tp))]  # type: ignore[misc]
+        return frozenset[_peer_type(_item(tp), aware, model)]  # type: ignore[misc]
     if origin in _UNION_ORIGINS:
-        return typing.Union[tuple(_pydantic_type(a) for a in typing.get_args(tp))]  # noqa: UP007
+        args = tuple(_peer_type(a, aware, model) for a in typing.get_args(tp))
+        return typing.Union[args]  # noqa: UP007
     if attrs.has(tp):
-        return pydantic_model(tp)
-    raise TypeError(f"no pydantic peer for {tp!r}")
+        return model(tp)
+    raise TypeError(f"no peer for {tp!r}")
+
+
+def _pydantic_type(tp: Any) -> Any:
+    return _peer_type(tp, pydantic.AwareDatetime, pydantic_model)
 
 
 def _pydantic_default(field: attrs.Attribute[Any]) -> Any:
@@ -156,23 +162,7 @@ def _pydantic_adapter(types: tuple[tuple[str, type], ...]) -> pydantic.TypeAdapt
 
 
 def _msgspec_type(tp: Any) -> Any:
-    """The msgspec annotation that reads the JSON the seve type reads."""
-    if isinstance(tp, typing.NewType):
-        return _msgspec_type(tp.__supertype__)
-    if tp is dt.datetime:
-        return _AWARE_MSGSPEC
-    if tp in _SCALARS or _is_enum(tp):
-        return tp
-    origin = typing.get_origin(tp)
-    if origin is tuple:
-        return tuple[_msgspec_type(_item(tp)), ...]  # type: ignore[misc]
-    if origin is frozenset:
-        return frozenset[_msgspec_type(_item(tp))]  # type: ignore[misc]
-    if origin in _UNION_ORIGINS:
-        return typing.Union[tuple(_msgspec_type(a) for a in typing.get_args(tp))]  # noqa: UP007
-    if attrs.has(tp):
-        return msgspec_struct(tp)
-    raise TypeError(f"no msgspec peer for {tp!r}")
+    return _peer_type(tp, _AWARE_MSGSPEC, msgspec_struct)
 
 
 def _msgspec_field(field: attrs.Attribute[Any], tp: Any) -> tuple[Any, ...]:
