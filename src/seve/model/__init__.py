@@ -101,7 +101,7 @@ from ._plan import (
     SuiviContact,
     SuiviWith,
 )
-from ._siret import Siret, siret_problem
+from ._siret import Siret, luhn_key, siret_problem
 from ._sorties import MotifTable, Sortie, SortieCategory, SortieMotif, default_motif_table
 from ._structures import Siae, SiaeKind, StaffMember, StaffRole
 
@@ -205,6 +205,7 @@ __all__ = [
     "default_motif_table",
     "event_type",
     "local_date",
+    "luhn_key",
     "payload_types",
     "refuse",
     "sensitivity_of",

@@ -8,7 +8,7 @@ import attrs
 
 from ._base import FieldError
 
-__all__ = ["Siret", "siret_problem", "valid_siret"]
+__all__ = ["Siret", "luhn_key", "siret_problem", "valid_siret"]
 
 #: A SIRET number as 14 digits, no spaces (e.g. ``"73282932000074"``).
 Siret = NewType("Siret", str)
@@ -17,16 +17,23 @@ _LA_POSTE: Final = "356000000"
 _INSEE: Final = "Répertoire SIRENE (INSEE) : numéro SIRET, clé de Luhn"
 
 
-def _luhn_ok(digits: str) -> bool:
+def luhn_key(digits: str) -> str:
+    """The check digit that makes ``digits + key`` pass the Luhn check.
+
+    >>> luhn_key("7328293200007")
+    '4'
+    """
     total = 0
     for i, char in enumerate(reversed(digits)):
         d = int(char)
-        if i % 2:
-            d *= 2
-            if d > 9:
-                d -= 9
+        if i % 2 == 0:  # doubled: the key will be the rightmost digit
+            d = d * 2 - 9 if d > 4 else d * 2
         total += d
-    return total % 10 == 0
+    return str(-total % 10)
+
+
+def _luhn_ok(digits: str) -> bool:
+    return luhn_key(digits[:-1]) == digits[-1]
 
 
 def siret_problem(value: object) -> str | None:

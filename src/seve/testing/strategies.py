@@ -60,6 +60,7 @@ from seve.model import (
     StaffId,
     StreamId,
     StreamKind,
+    luhn_key,
     payload_types,
     stream_id,
     stream_kind_of,
@@ -242,19 +243,9 @@ def _texts() -> st.SearchStrategy[str]:
     return st.text(alphabet, min_size=1, max_size=24).filter(str.strip)
 
 
-def _luhn_key(body: str) -> str:
-    total = 0
-    for i, char in enumerate(reversed(body)):
-        d = int(char)
-        if i % 2 == 0:  # doubled: the key will be the rightmost digit
-            d = d * 2 - 9 if d > 4 else d * 2
-        total += d
-    return str(-total % 10)
-
-
 def _luhn_sirets() -> st.SearchStrategy[Siret]:
     body = st.text(_DIGITS, min_size=13, max_size=13)
-    return body.map(lambda b: Siret(b + _luhn_key(b)))
+    return body.map(lambda b: Siret(b + luhn_key(b)))
 
 
 @st.composite

@@ -116,6 +116,7 @@ from seve.model import (
     SuiviWith,
     SuspensionReason,
     default_motif_table,
+    luhn_key,
     stream_id,
 )
 from seve.rules import AI_COMPANY_HOURS, months_after
@@ -564,29 +565,16 @@ def _b32(value: int, width: int) -> str:
     return "".join(reversed(out))
 
 
-def _luhn_digit(payload: str) -> str:
-    """The digit that makes ``payload + digit`` pass the Luhn check."""
-    total = 0
-    for i, char in enumerate(reversed(payload)):
-        d = int(char)
-        if i % 2 == 0:
-            d *= 2
-            if d > 9:
-                d -= 9
-        total += d
-    return str(-total % 10)
-
-
 def _siren(rng: random.Random, first: str = "") -> str:
     while True:
         body = first + "".join(rng.choice("0123456789") for _ in range(8 - len(first)))
         if body[0] != "0" and not body.startswith("35600000"):
-            return body + _luhn_digit(body)
+            return body + luhn_key(body)
 
 
 def _siret(siren: str, nic: int) -> Siret:
     body = f"{siren}{nic:04d}"
-    return Siret(body + _luhn_digit(body))
+    return Siret(body + luhn_key(body))
 
 
 def _ascii(text: str) -> str:
