@@ -1,0 +1,148 @@
+"""Side effects of recorded events: calendar entries and messages, as plain values.
+
+Recording an event may call for effects outside seve: publish a PMSMP day in a
+tutor's calendar, cancel a job dating, send an offer to the salarié·es it fits.
+Plugins *plan* them (hook ``seve_plan_effects``) as the values below; the recording
+service schedules them in the outbox with the event, and a dispatcher hands them to
+the calendar and messaging plugins.  Nothing here does I/O.
+
+Every effect is built for one :class:`Audience`, which decides what it may show.
+"""
+
+from __future__ import annotations
+
+from attrs import field, frozen
+
+from .model import LabelledEnum
+from .model._base import identifier, non_empty
+
+__all__ = [
+    "Attachment",
+    "Audience",
+    "CalendarAction",
+    "CalendarEffect",
+    "CalendarEntry",
+    "Delivery",
+    "DeliveryStatus",
+    "Effect",
+    "Message",
+    "MessageEffect",
+]
+
+
+class Audience(LabelledEnum):
+    """Who an outward view is for; each sees only what it may see."""
+
+    SALARIE = ("salarie", "salarié·e en transition")
+    STAFF = ("staff", "permanent·es de la SIAE")
+    EMPLOYER = ("employer", "employeur, tuteur·rice")
+    PRESCRIPTEUR = ("prescripteur", "prescripteur")
+    FUNDER = ("funder", "financeur")
+
+
+@frozen(kw_only=True)
+class CalendarEntry:
+    """One calendar entry, rendered, for one calendar.
+
+    :param uid: the iCalendar UID, derived from the domain id (stable).
+    :param sequence: the iCalendar SEQUENCE, raised on every significant change.
+    :param calendar: whose calendar it goes in, e.g. ``"staff:s-1"``, ``"parcours:p-1"``.
+    :param audience: who reads that calendar.
+    :param ical: the rendered ``VCALENDAR``, as text.
+    """
+
+    uid: str = field(validator=non_empty)
+    sequence: int
+    calendar: str = field(validator=identifier)
+    audience: Audience
+    ical: str = field(validator=non_empty)
+
+
+class CalendarAction(LabelledEnum):
+    """What a calendar plugin is asked to do with an entry."""
+
+    PUBLISH = ("publish", "publier")
+    UPDATE = ("update", "mettre à jour")
+    CANCEL = ("cancel", "annuler")
+
+    @property
+    def hook(self) -> str:
+        """The hook that performs it, e.g. ``"seve_calendar_publish"``."""
+        return f"seve_calendar_{self.value}"
+
+
+@frozen(kw_only=True)
+class Attachment:
+    """A file sent with a message (an .ics invitation, a PDF attestation)."""
+
+    filename: str = field(validator=non_empty)
+    content_type: str = field(validator=non_empty)
+    content: bytes
+
+
+@frozen(kw_only=True)
+class Message:
+    """A rendered message for one recipient on one channel.
+
+    :param channel: ``"email"``, ``"sms"``, ``"whatsapp"``... (the messaging plugins
+        say which ones they deliver).
+    :param recipient: the address on that channel (e-mail address, phone number).
+    :param audience: who the recipient is.
+    :param subject: the subject (e-mail) or the first line (SMS).
+    :param text: the plain-text body, in French.
+    :param html: an HTML body, for channels that show one.
+    :param attachments: files to join, where the channel allows.
+    """
+
+    channel: str = field(validator=non_empty)
+    recipient: str = field(validator=non_empty)
+    audience: Audience
+    subject: str
+    text: str = field(validator=non_empty)
+    html: str | None = None
+    attachments: tuple[Attachment, ...] = ()
+
+
+class DeliveryStatus(LabelledEnum):
+    """What became of a message, in seve's own terms (whatever the channel says)."""
+
+    SENT = ("sent", "envoyé")
+    ACCEPTED = ("accepted", "accepté par le service, livraison en cours")
+    DELIVERED = ("delivered", "remis au destinataire")
+    REFUSED = ("refused", "refusé par le service (adresse invalide, désinscription...)")
+
+
+@frozen(kw_only=True)
+class Delivery:
+    """A messaging plugin's report on one message.
+
+    A plugin that *cannot* deliver right now (server down, timeout) raises instead:
+    the dispatcher retries.  :attr:`DeliveryStatus.REFUSED` is final: no retry.
+
+    :param status: what became of the message.
+    :param detail: the channel's own words (status line, provider message).
+    :param reference: the provider's id for the message, if any.
+    """
+
+    status: DeliveryStatus
+    detail: str = ""
+    reference: str | None = None
+
+
+@frozen(kw_only=True)
+class CalendarEffect:
+    """Publish, update or cancel ``entry`` in every calendar plugin."""
+
+    action: CalendarAction
+    entry: CalendarEntry
+
+
+@frozen(kw_only=True)
+class MessageEffect:
+    """Deliver ``message`` through the first messaging plugin that takes its channel."""
+
+    message: Message
+
+
+#: What ``seve_plan_effects`` returns.
+Effect = CalendarEffect | MessageEffect
