@@ -17,7 +17,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 PYTHON="${PYTHON:-python3}"
 VENV=".venv"
-LINT_PATHS=(src tests benchmarks)
+LINT_PATHS=(src tests benchmarks plugins)
 
 step() {
     printf '\n==> %s\n' "$*"

@@ -17,3 +17,6 @@ settings.register_profile(
 )
 settings.register_profile("fast", max_examples=10)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+#: ``pytester`` runs the contract suites against broken plugins, to show they can fail.
+pytest_plugins = ["pytester"]

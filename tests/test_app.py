@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +32,7 @@ from seve.model import (
     StreamKind,
     stream_id,
 )
-from seve.storage import ConcurrencyError, MemoryStore, OutboxStatus
+from seve.storage import ConcurrencyError, MemoryStore, OutboxStatus, Store
 
 sys.path.insert(0, str(Path(__file__).parent))
 from builders import Log, structure_log
@@ -112,19 +113,30 @@ class Calendar:
         self._do("cancel", entry, key)
 
 
-def setup(*plugins: object, clock: Clock | None = None) -> tuple[Plugins, Recorder]:
+def setup(
+    store: Store | None, *plugins: object, clock: Clock | None = None
+) -> tuple[Plugins, Recorder]:
     registry = Plugins(entry_points=False)
     for index, plugin in enumerate(plugins):
         registry.register(plugin, f"p{index}")
-    recorder = Recorder(MemoryStore(), plugins=registry, clock=clock or Clock())
+    recorder = Recorder(store or MemoryStore(), plugins=registry, clock=clock or Clock())
     return registry, recorder
+
+
+@pytest.fixture(params=["memory", "sqlite"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """Each test that takes it runs on the in-memory store and on a real SQLite file."""
+    url = "memory:" if request.param == "memory" else f"sqlite:{tmp_path / 'seve.db'}"
+    opened = Plugins().open_store(url)
+    yield opened
+    opened.close()
 
 
 # --- recording ---------------------------------------------------------------------
 
 
-def test_record_appends_with_versions_and_folds() -> None:
-    _, recorder = setup()
+def test_record_appends_with_versions_and_folds(store: Store) -> None:
+    _, recorder = setup(store)
     log = structure_log()
     first = recorder.record(log.events[0])
     second = recorder.record(joined(log, 1))
@@ -133,10 +145,10 @@ def test_record_appends_with_versions_and_folds() -> None:
     assert set(recorder.state(log.stream).staff) == {"staff-1"}
 
 
-def test_a_refused_event_writes_nothing() -> None:
+def test_a_refused_event_writes_nothing(store: Store) -> None:
     calendar = Calendar()
     _, recorder = setup(
-        Planner(CalendarEffect(action=CalendarAction.PUBLISH, entry=entry())), calendar
+        store, Planner(CalendarEffect(action=CalendarAction.PUBLISH, entry=entry())), calendar
     )
     log = structure_log()
     recorder.record(log.events[0])
@@ -148,8 +160,8 @@ def test_a_refused_event_writes_nothing() -> None:
     assert len(recorder.store.outbox()) == 1  # the first event's entry only
 
 
-def test_a_batch_is_all_or_nothing() -> None:
-    _, recorder = setup()
+def test_a_batch_is_all_or_nothing(store: Store) -> None:
+    _, recorder = setup(store)
     log = structure_log()
     good = [log.events[0], joined(log, 1)]
     bad = log.make("2025-01-01", StaffMemberJoined(member=good[1].payload.member))  # before
@@ -160,8 +172,8 @@ def test_a_batch_is_all_or_nothing() -> None:
     assert [s.version for s in recorder.record_batch(good)] == [1, 2]
 
 
-def test_a_batch_stays_in_one_stream() -> None:
-    _, recorder = setup()
+def test_a_batch_stays_in_one_stream(store: Store) -> None:
+    _, recorder = setup(store)
     other = Log(stream_id(StreamKind.SIAE, "siae-2"))
     log = structure_log()
     stray = other.make("2025-01-02", log.events[0].payload)
@@ -197,27 +209,27 @@ def test_concurrency_gives_up_after_the_retries() -> None:
 # --- side effects ------------------------------------------------------------------
 
 
-def test_effects_go_to_the_outbox_with_the_event_and_stable_keys() -> None:
+def test_effects_go_to_the_outbox_with_the_event_and_stable_keys(store: Store) -> None:
     calendars = (Calendar(), Calendar())
     planner = Planner(
         CalendarEffect(action=CalendarAction.PUBLISH, entry=entry()),
         MessageEffect(message=message()),
     )
-    _, recorder = setup(planner, *calendars)
+    _, recorder = setup(store, planner, *calendars)
     event = structure_log().events[0]
     recorder.record(event)
     keys = sorted(e.key for e in recorder.store.outbox())
     assert keys == [f"{event.id}/0/p1", f"{event.id}/0/p2", f"{event.id}/1/messaging"]
 
 
-def test_the_dispatcher_delivers_every_effect_once() -> None:
+def test_the_dispatcher_delivers_every_effect_once(store: Store) -> None:
     calendar = Calendar()
     planner = Planner(
         CalendarEffect(action=CalendarAction.PUBLISH, entry=entry()),
         CalendarEffect(action=CalendarAction.UPDATE, entry=entry()),
         CalendarEffect(action=CalendarAction.CANCEL, entry=entry()),
     )
-    plugins, recorder = setup(planner, calendar)
+    plugins, recorder = setup(store, planner, calendar)
     recorder.record(structure_log().events[0])
     report = Dispatcher(recorder.store, plugins=plugins).run_until_idle()
     assert report.count("delivered") == 3
@@ -225,11 +237,14 @@ def test_the_dispatcher_delivers_every_effect_once() -> None:
     assert not recorder.store.outbox(status=OutboxStatus.PENDING)
 
 
-def test_a_failing_plugin_is_retried_with_backoff_then_succeeds() -> None:
+def test_a_failing_plugin_is_retried_with_backoff_then_succeeds(store: Store) -> None:
     clock = Clock()
     calendar = Calendar(fail=2)
     plugins, recorder = setup(
-        Planner(CalendarEffect(action=CalendarAction.PUBLISH, entry=entry())), calendar, clock=clock
+        store,
+        Planner(CalendarEffect(action=CalendarAction.PUBLISH, entry=entry())),
+        calendar,
+        clock=clock,
     )
     recorder.record(structure_log().events[0])
     dispatcher = Dispatcher(recorder.store, plugins=plugins, clock=clock)
@@ -246,11 +261,14 @@ def test_a_failing_plugin_is_retried_with_backoff_then_succeeds() -> None:
     assert len(calendar.calls) == 1
 
 
-def test_a_plugin_that_always_fails_is_dead_lettered_and_recording_goes_on() -> None:
+def test_a_plugin_that_always_fails_is_dead_lettered_and_recording_goes_on(store: Store) -> None:
     clock = Clock()
     calendar = Calendar(fail=10**6)
     plugins, recorder = setup(
-        Planner(CalendarEffect(action=CalendarAction.PUBLISH, entry=entry())), calendar, clock=clock
+        store,
+        Planner(CalendarEffect(action=CalendarAction.PUBLISH, entry=entry())),
+        calendar,
+        clock=clock,
     )
     log = structure_log()
     recorder.record(log.events[0])
@@ -272,7 +290,7 @@ def test_a_plugin_that_always_fails_is_dead_lettered_and_recording_goes_on() -> 
     assert dispatcher.run_until_idle().count("delivered") == 4
 
 
-def test_a_hanging_plugin_times_out_and_does_not_hold_the_others() -> None:
+def test_a_hanging_plugin_times_out_and_does_not_hold_the_others(store: Store) -> None:
     release = threading.Event()
 
     class Hanging(Calendar):
@@ -282,7 +300,10 @@ def test_a_hanging_plugin_times_out_and_does_not_hold_the_others() -> None:
 
     fine = Calendar()
     plugins, recorder = setup(
-        Planner(CalendarEffect(action=CalendarAction.PUBLISH, entry=entry())), Hanging(), fine
+        store,
+        Planner(CalendarEffect(action=CalendarAction.PUBLISH, entry=entry())),
+        Hanging(),
+        fine,
     )
     recorder.record(structure_log().events[0])
     report = Dispatcher(recorder.store, plugins=plugins, timeout=0.05).run_once()
@@ -293,14 +314,14 @@ def test_a_hanging_plugin_times_out_and_does_not_hold_the_others() -> None:
     assert by_target["p2"].status == "delivered"
 
 
-def test_garbage_from_a_plugin_is_a_failure() -> None:
+def test_garbage_from_a_plugin_is_a_failure(store: Store) -> None:
     class Garbage(Calendar):
         @hookimpl
         def seve_calendar_publish(self, entry: CalendarEntry, key: str) -> Any:
             return {"ok": True}
 
     plugins, recorder = setup(
-        Planner(CalendarEffect(action=CalendarAction.PUBLISH, entry=entry())), Garbage()
+        store, Planner(CalendarEffect(action=CalendarAction.PUBLISH, entry=entry())), Garbage()
     )
     recorder.record(structure_log().events[0])
     (outcome,) = Dispatcher(recorder.store, plugins=plugins).run_once().outcomes
@@ -308,10 +329,10 @@ def test_garbage_from_a_plugin_is_a_failure() -> None:
     assert "au lieu de None" in (outcome.error or "")
 
 
-def test_two_dispatchers_never_hold_the_same_entry() -> None:
+def test_two_dispatchers_never_hold_the_same_entry(store: Store) -> None:
     calendar = Calendar()
     plugins, recorder = setup(
-        Planner(CalendarEffect(action=CalendarAction.PUBLISH, entry=entry())), calendar
+        store, Planner(CalendarEffect(action=CalendarAction.PUBLISH, entry=entry())), calendar
     )
     recorder.record(structure_log().events[0])
     clock = Clock()

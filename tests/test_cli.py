@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import Any
 
 import pytest
 
+import seve
 from seve.cli import main
 from seve.serialization import dump_events
 from seve.testing.synthetic import Scenario, generate
@@ -82,10 +84,47 @@ def test_validate_a_missing_file_says_so_without_traceback(tmp_path: Path) -> No
     assert "Traceback" not in result.stderr
 
 
-def test_demo_prints_a_french_summary() -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "seve", "demo"], capture_output=True, text=True, check=False
-    )
+def test_demo_records_its_year_in_sqlite_and_prints_a_french_summary(tmp_path: Path) -> None:
+    def demo(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "seve", "demo", *args]
+        return subprocess.run(command, capture_output=True, text=True, check=False, cwd=tmp_path)
+
+    result = demo()
     assert result.returncode == 0, result.stderr
-    assert "sortie" in result.stdout.lower()
-    assert "%" in result.stdout
+    assert "Taux de sortie dynamique : " in result.stdout
+    db = tmp_path / "seve-demo.db"
+    assert result.stdout.splitlines()[-1] == f"Journal enregistré dans {db} (SQLite)"
+    with sqlite3.connect(db) as connection:
+        (tables,) = connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    assert tables > 0
+    assert demo().stdout == result.stdout  # the default file is replaced, same figures
+    named = demo("--db", "mine.db")
+    assert named.returncode == 0
+    refused = demo("--db", "mine.db")
+    assert refused.returncode == 2
+    assert "--remplacer" in refused.stderr
+    assert demo("--db", "mine.db", "--remplacer").returncode == 0
+
+
+def test_plugins_lists_each_plugin_with_its_version_and_hooks(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SEVE_LOAD_PLUGINS", "")
+    assert main(["plugins"]) == 0
+    out, _ = capsys.readouterr()
+    assert out.splitlines()[:2] == [f"seve.memory {seve.__version__}", "  seve_open_store"]
+
+
+def test_plugins_reports_a_broken_plugin(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dist = tmp_path / "seve_cassé-1.0.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: seve-casse\nVersion: 1.0\n")
+    (dist / "entry_points.txt").write_text("[seve]\ncasse = seve_casse_absent\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setenv("SEVE_LOAD_PLUGINS", "casse")
+    assert main(["plugins"]) == 1
+    assert "écarté : casse (load) : ModuleNotFoundError" in capsys.readouterr().out
+    assert main(["plugins", "--strict"]) == 2
+    assert "seve : plugin casse : ModuleNotFoundError" in capsys.readouterr().err

@@ -42,7 +42,7 @@ def test_every_event_type_is_documented() -> None:
 
 def test_the_readme_gives_exactly_two_setup_commands() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert "python3 -m pip install . && python3 -m seve demo" in readme
+    assert "python3 -m pip install . ./plugins/seve-sqlite && python3 -m seve demo" in readme
     assert "bash scripts/test.sh" in readme
     assert "bash scripts/test.sh" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
 
@@ -58,3 +58,21 @@ def test_the_readme_example_runs_and_prints_what_it_says(
         line.removeprefix("# ") for line in example.splitlines() if line.startswith("# ")
     )
     assert " ".join(printed.split()) == promised
+
+
+def _signature(hook: object) -> str:
+    """``def name(arg: type, ...) -> type``, as the hookspec module spells it."""
+    annotations = dict(hook.__annotations__)  # type: ignore[attr-defined]
+    returns = annotations.pop("return")
+    args = ", ".join(f"{name}: {kind}" for name, kind in annotations.items())
+    return f"def {hook.__name__}({args}) -> {returns}"  # type: ignore[attr-defined]
+
+
+def test_every_hook_is_documented_with_its_exact_signature() -> None:
+    from seve.hooks import specs
+
+    documented = (ROOT / "docs" / "plugins.md").read_text(encoding="utf-8")
+    hooks = [getattr(specs, name) for name in specs.__all__]
+    assert len(hooks) >= 9
+    missing = [_signature(h) for h in hooks if f"\n{_signature(h)}\n" not in documented]
+    assert not missing, f"hooks missing from docs/plugins.md: {missing}"

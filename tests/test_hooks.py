@@ -180,7 +180,7 @@ def test_hook_seve_calendar_publish_seve_calendar_update_seve_calendar_cancel(
 
     calendar = Calendar()
     effect = CalendarEffect(action=CalendarAction.from_code(action), entry=entry())
-    plugins, recorder = setup(Planner(effect), calendar)
+    plugins, recorder = setup(None, Planner(effect), calendar)
     event = structure_log().events[0]
     recorder.record(event)
     dispatcher = Dispatcher(recorder.store, plugins=plugins)
@@ -206,7 +206,7 @@ class Sms:
 
 def test_hook_seve_deliver_message_the_plugin_of_the_channel_delivers() -> None:
     sms = Sms()
-    plugins, recorder = setup(Planner(MessageEffect(message=message("sms"))), sms)
+    plugins, recorder = setup(None, Planner(MessageEffect(message=message("sms"))), sms)
     recorder.record(structure_log().events[0])
     (outcome,) = Dispatcher(recorder.store, plugins=plugins).run_until_idle().outcomes
     assert outcome.status == "delivered"
@@ -217,7 +217,7 @@ def test_hook_seve_deliver_message_the_plugin_of_the_channel_delivers() -> None:
 
 
 def test_hook_seve_deliver_message_no_plugin_for_the_channel_is_a_dead_letter() -> None:
-    plugins, recorder = setup(Planner(MessageEffect(message=message("whatsapp"))), Sms())
+    plugins, recorder = setup(None, Planner(MessageEffect(message=message("whatsapp"))), Sms())
     recorder.record(structure_log().events[0])
     (outcome,) = Dispatcher(recorder.store, plugins=plugins).run_until_idle().outcomes
     assert outcome.status == "dead"
@@ -228,7 +228,7 @@ def test_hook_seve_deliver_message_no_plugin_for_the_channel_is_a_dead_letter() 
 
 def test_hook_seve_deliver_message_a_refusal_is_final() -> None:
     plugins, recorder = setup(
-        Planner(MessageEffect(message=message())), Sms(status=DeliveryStatus.REFUSED)
+        None, Planner(MessageEffect(message=message())), Sms(status=DeliveryStatus.REFUSED)
     )
     recorder.record(structure_log().events[0])
     (outcome,) = Dispatcher(recorder.store, plugins=plugins).run_once().outcomes
@@ -247,7 +247,7 @@ def test_hook_seve_event_committed_each_event_once_in_stream_order() -> None:
         def seve_event_committed(self, event: Event[Any]) -> None:
             seen.append(event.id)
 
-    plugins, recorder = setup(Observer())
+    plugins, recorder = setup(None, Observer())
     log = structure_log()
     events = [log.events[0], *(joined(log, n) for n in range(1, 6))]
     for event in events:
@@ -261,7 +261,9 @@ def test_hook_seve_event_committed_each_event_once_in_stream_order() -> None:
 
 def test_hook_seve_plan_effects_garbage_is_reported_and_recording_goes_on() -> None:
     calendar = Calendar()
-    plugins, recorder = setup(Planner("not an effect", MessageEffect(message=message())), calendar)
+    plugins, recorder = setup(
+        None, Planner("not an effect", MessageEffect(message=message())), calendar
+    )
     stored = recorder.record(structure_log().events[0])
     assert stored.version == 1
     (failure,) = plugins.failures
@@ -285,7 +287,7 @@ def test_hook_seve_register_rules_a_plugin_rule_refuses_and_nothing_is_written()
         def seve_register_rules(self) -> Any:
             return [(StreamKind.SIAE, no_second_cip)]
 
-    _, recorder = setup(Rules())
+    _, recorder = setup(None, Rules())
     log = structure_log()
     recorder.record(log.events[0])
     recorder.record(joined(log, 1))
@@ -304,7 +306,7 @@ def test_hook_seve_register_rules_broken_rules_are_set_aside() -> None:
         def seve_register_rules(self) -> Any:
             return [(StreamKind.SIAE, explodes), "garbage"]
 
-    plugins, recorder = setup(Rules())
+    plugins, recorder = setup(None, Rules())
     assert recorder.record(structure_log().events[0]).version == 1
     assert [f.error[:18] for f in plugins.failures] == ["valeur inattendue ", "la règle <function"]
 
@@ -352,7 +354,7 @@ def test_the_clock_is_only_read_by_the_application_layer() -> None:
     store = MemoryStore()
     when = dt.datetime(2030, 1, 1, tzinfo=dt.UTC)
     recorder = Recorder(
-        store, plugins=setup(Planner(MessageEffect(message=message())))[0], clock=lambda: when
+        store, plugins=setup(None, Planner(MessageEffect(message=message())))[0], clock=lambda: when
     )
     recorder.record(structure_log().events[0])
     assert [e.due_at for e in store.outbox()] == [when]

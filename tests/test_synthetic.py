@@ -235,7 +235,7 @@ def test_scenario_checks_its_rates() -> None:
 
 
 def test_demo_report_is_french_and_anonymous() -> None:
-    text = demo_report(seed=2025, year=2025)
+    text = demo_report(generate(demo_scenario(seed=2025, year=2025)), seed=2025, year=2025)
     assert "Taux de sortie dynamique" in text
     assert "Taux d'emploi durable" in text
     assert re.search(r"\d+,\d %", text)
@@ -252,5 +252,8 @@ def test_demo_report_is_french_and_anonymous() -> None:
 
 
 def test_demo_report_is_deterministic() -> None:
-    assert demo_report(seed=3, year=2026) == demo_report(seed=3, year=2026)
-    assert demo_report(seed=3, year=2026) != demo_report(seed=4, year=2026)
+    def report(seed: int) -> str:
+        return demo_report(generate(demo_scenario(seed=seed, year=2026)), seed=seed, year=2026)
+
+    assert report(3) == report(3)
+    assert report(3) != report(4)

@@ -1,4 +1,5 @@
-"""``seve demo``: one synthetic year of an ACI, folded, checked and summarised in French.
+"""``seve demo``: one synthetic year of an ACI, recorded in a store through the
+recording service, read back, folded, checked and summarised in French.
 
 The summary only shows aggregates: no name, no per-person figure; freins (sensitive)
 appear as counts by theme.
@@ -12,6 +13,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any, Final
 
+from .app import Recorder
 from .model import (
     Employer,
     Event,
@@ -25,9 +27,10 @@ from .model import (
     default_motif_table,
 )
 from .rules import months_after, replay
+from .storage import Store
 from .testing.synthetic import Scenario, generate
 
-__all__ = ["demo_report", "demo_scenario"]
+__all__ = ["demo_report", "demo_scenario", "record_demo"]
 
 #: AI and ETTI exits count from 150 hours worked (ASP / DREETS dialogue de gestion).
 _EXAMINED_HOURS: Final = Decimal(150)
@@ -51,7 +54,24 @@ def demo_scenario(*, seed: int = 2025, year: int = 2025) -> Scenario:
     )
 
 
-def demo_report(*, seed: int = 2025, year: int = 2025) -> str:
+def record_demo(store: Store, *, seed: int = 2025, year: int = 2025) -> int:
+    """Record the events of :func:`demo_scenario` in ``store``, one by one, through
+    the recording service (every rule checked); returns how many were recorded."""
+    recorder = Recorder(store)
+    count = 0
+    for event in generate(demo_scenario(seed=seed, year=year)):
+        recorder.record(event)
+        count += 1
+    return count
+
+
+def demo_report(
+    events: Iterable[Event[Any]],
+    *,
+    seed: int = 2025,
+    year: int = 2025,
+    stored_in: str | None = None,
+) -> str:
     """A French summary of one synthetic year of an ACI (plain text, about 14 lines).
 
     Every stream of the synthetic log is folded and checked against the legal rules
@@ -60,8 +80,7 @@ def demo_report(*, seed: int = 2025, year: int = 2025) -> str:
     *sorties examinées* of the year (a stay of 3 months or more in an ACI; retraits
     are never counted).
     """
-    scenario = demo_scenario(seed=seed, year=year)
-    states, count = _fold(generate(scenario))
+    states, count = _fold(events)
     structure = next(s for s in states if isinstance(s, Structure))
     employers = sum(isinstance(s, Employer) for s in states)
     parcours = [s for s in states if isinstance(s, Parcours)]
@@ -116,6 +135,8 @@ def demo_report(*, seed: int = 2025, year: int = 2025) -> str:
         f"Taux d'emploi durable : {_rate(durable, len(examined))}",
         f"Contrôle : {_int(count)} événements, chaque flux replié et vérifié par les règles.",
     ]
+    if stored_in is not None:
+        lines.append(f"Journal enregistré dans {stored_in}")
     return "\n".join(lines)
 
 

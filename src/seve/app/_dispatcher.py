@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any, Literal
 
 import msgspec
-from attrs import frozen
+from attrs import field, frozen
 
 from ..effects import Delivery, DeliveryStatus
 from ..errors import SeveError
@@ -24,6 +24,11 @@ from ._recorder import utc_now
 __all__ = ["Backoff", "DispatchReport", "Dispatcher", "Outcome"]
 
 
+def _positive(_inst: object, attribute: Any, value: dt.timedelta) -> None:
+    if value <= dt.timedelta(0):
+        raise ValueError(f"{attribute.name} doit être une durée positive, pas {value}")
+
+
 @frozen(kw_only=True)
 class Backoff:
     """When to try again after a failed delivery: exponential, with a ceiling.
@@ -32,7 +37,7 @@ class Backoff:
     ``ceiling``); after ``attempts`` failures the entry is dead-lettered.
     """
 
-    first: dt.timedelta = dt.timedelta(seconds=10)
+    first: dt.timedelta = field(default=dt.timedelta(seconds=10), validator=_positive)
     factor: float = 2.0
     ceiling: dt.timedelta = dt.timedelta(hours=1)
     attempts: int = 8
@@ -72,9 +77,6 @@ class DispatchReport:
     def count(self, status: str) -> int:
         """How many entries ended with ``status``."""
         return sum(1 for o in self.outcomes if o.status == status)
-
-    def __add__(self, other: DispatchReport) -> DispatchReport:
-        return DispatchReport(outcomes=self.outcomes + other.outcomes)
 
 
 class _Failed(SeveError):
@@ -132,15 +134,13 @@ class Dispatcher:
         claimed = self.store.claim(now, owner=self.owner, lease=self._lease, limit=self._batch)
         return DispatchReport(outcomes=tuple(self._deliver(entry) for entry in claimed))
 
-    def run_until_idle(self, *, rounds: int = 1000) -> DispatchReport:
-        """Run rounds until none claims anything (entries due later are left)."""
-        report = DispatchReport()
-        for _ in range(rounds):
-            step = self.run_once()
-            if not step.outcomes:
-                break
-            report += step
-        return report
+    def run_until_idle(self) -> DispatchReport:
+        """Run rounds until one claims nothing: every entry due now was tried
+        (entries due later, after a failure, are left for later)."""
+        outcomes: list[Outcome] = []
+        while step := self.run_once().outcomes:
+            outcomes.extend(step)
+        return DispatchReport(outcomes=tuple(outcomes))
 
     def _deliver(self, entry: OutboxEntry) -> Outcome:
         def outcome(status: Any, **kw: Any) -> Outcome:

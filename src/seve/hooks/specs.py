@@ -43,7 +43,7 @@ __all__ = [
 def seve_open_store(url: str) -> Store | None:
     """Open the store at ``url``, if this plugin knows its scheme.
 
-    :param url: where the store lives: ``"memory:"``, ``"sqlite:///var/seve.db"``,
+    :param url: where the store lives: ``"memory:"``, ``"sqlite:////var/lib/seve.db"``,
         ``"postgresql://..."``; the scheme says which plugin opens it.
     :returns: an object that follows the :class:`seve.storage.Store` protocol
         (append with an expected version and outbox entries in one transaction,

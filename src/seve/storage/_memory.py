@@ -17,6 +17,7 @@ from ._store import (
     NewEvent,
     OutboxEntry,
     OutboxStatus,
+    StoreClosedError,
     StoredEvent,
     duplicate_event,
     duplicate_key,
@@ -178,4 +179,4 @@ class MemoryStore:
 
     def _check_open(self) -> None:
         if self._closed:
-            raise ValueError("the store is closed")
+            raise StoreClosedError("en mémoire")

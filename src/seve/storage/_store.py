@@ -36,6 +36,7 @@ __all__ = [
     "OutboxEntry",
     "OutboxStatus",
     "Store",
+    "StoreClosedError",
     "StoredEvent",
     "duplicate_event",
     "duplicate_key",
@@ -113,6 +114,14 @@ class OutboxEntry:
     status: OutboxStatus = OutboxStatus.PENDING
     attempts: int = 0
     last_error: str | None = None
+
+
+class StoreClosedError(SeveError, ValueError):
+    """A store was used after :meth:`Store.close` (a programming error, like a
+    closed file)."""
+
+    def __init__(self, where: str) -> None:
+        super().__init__(f"le stockage {where} est fermé")
 
 
 class ConcurrencyError(SeveError):
