@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import re
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Any, Final, Self
+from typing import Any, Final, Self, TypeVar
 from zoneinfo import ZoneInfo
 
 import attrs
@@ -118,9 +119,24 @@ class FieldError(ValueError):
         self.legal = legal
 
 
+#: The attribute marking a validator whose outcome depends on the value alone (never on
+#: the instance, the other fields or any state): code that checks many values, such as
+#: seve's fast JSON decoder, may remember the values it accepted.
+VALUE_ONLY_KEY: Final = "seve_value_only"
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def value_only(validator: F) -> F:
+    """Mark a validator as depending on its value alone (see :data:`VALUE_ONLY_KEY`)."""
+    vars(validator)[VALUE_ONLY_KEY] = True
+    return validator
+
+
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}")
 
 
+@value_only
 def identifier(_inst: object, attribute: attrs.Attribute[Any], value: Any) -> None:
     """Identifiers are 1 to 128 characters: letters, digits and ``. _ : @ -``."""
     if not isinstance(value, str) or _ID.fullmatch(value) is None:
@@ -131,12 +147,14 @@ def identifier(_inst: object, attribute: attrs.Attribute[Any], value: Any) -> No
         )
 
 
+@value_only
 def non_empty(_inst: object, attribute: attrs.Attribute[Any], value: Any) -> None:
     """Text fields that must say something."""
     if not isinstance(value, str) or not value.strip():
         raise FieldError("format.texte_vide", "ce texte ne peut pas être vide")
 
 
+@value_only
 def aware(_inst: object, attribute: attrs.Attribute[Any], value: Any) -> None:
     """Instants must carry their time zone (an offset): naive datetimes are ambiguous."""
     if not isinstance(value, dt.datetime) or value.utcoffset() is None:
@@ -146,12 +164,19 @@ def aware(_inst: object, attribute: attrs.Attribute[Any], value: Any) -> None:
         )
 
 
+@value_only
 def positive_decimal(_inst: object, attribute: attrs.Attribute[Any], value: Any) -> None:
     """Quantities such as hours are non-negative and finite."""
     if not isinstance(value, Decimal) or not value.is_finite() or value < 0:
         raise FieldError(
             "format.nombre_negatif", f"la valeur doit être un nombre positif : {value}"
         )
+
+
+#: The attribute of a :func:`date_range` check naming the fields it compares, ``(start,
+#: end)``: what code that runs the check without calling it (seve's fast JSON decoder)
+#: needs to know.
+DATE_RANGE_KEY: Final = "seve_date_range"
 
 
 def date_range(start_name: str, end_name: str) -> Any:
@@ -165,4 +190,5 @@ def date_range(start_name: str, end_name: str) -> Any:
                 f"la date de fin ({end:%d/%m/%Y}) précède la date de début ({start:%d/%m/%Y})",
             )
 
+    vars(check)[DATE_RANGE_KEY] = (start_name, end_name)
     return check

@@ -1,11 +1,16 @@
 """JSON Lines: one event per line, decoded fast and diagnosed precisely.
 
-Decoding a line takes two passes of msgspec's C decoder, generated from the
-model: a *mirror* of every event type as tagged ``msgspec.Struct`` s that forbid
-unknown fields (it validates the shape and finds the type), then a decoder for
-``Event[Payload]`` that builds the frozen attrs objects and runs their validators.
-Only when either pass fails does the slow path run: :mod:`json` and the strict
-cattrs converter, which report *every* problem with its path, in French.
+Decoding a line takes one pass of msgspec's C decoder over a *mirror* of every event
+type, generated from the model: tagged ``msgspec.Struct`` s that forbid unknown fields
+(it validates the shape and finds the type).  Then a builder generated for the event
+type (:mod:`._build`) makes the frozen attrs objects from the mirror and runs the
+model's checks.
+
+When the builder cannot prove the line valid, the *reference path* decides: msgspec's
+decoder for ``Event[Payload]``, which builds the objects and runs their validators
+through attrs' rules.  Only when that fails too, or the mirror refuses the line, does
+the slow path run: :mod:`json` and the strict cattrs converter, which report *every*
+problem with its path, in French.
 """
 
 from __future__ import annotations
@@ -16,7 +21,6 @@ import json
 import typing
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
-from functools import cache
 from typing import IO, Annotated, Any, Final, Literal
 
 import attrs
@@ -24,18 +28,27 @@ import msgspec
 
 from ..errors import DecodeError, Problem
 from ..model import Event, payload_types, tag_of
+from ._build import Refused, event_builder
 from ._converter import DECIMAL_TEXT, FORMAT_VERSION, Problems, structure_event
 
 __all__ = ["decode_event", "dump_events", "encode_event", "iter_events", "read_events"]
 
-_DECIMAL: Final = Annotated[str, msgspec.Meta(pattern=rf"\A{DECIMAL_TEXT.pattern}\Z")]
+_DECIMAL: Final = Annotated[str, msgspec.Meta(pattern=rf"\A{DECIMAL_TEXT.pattern}\Z")] | int | float
+#: The fast mirror leaves the spelling of decimal texts to the builder (a regular
+#: expression called from C costs more than the builder's check).
+_ANY_DECIMAL: Final = str | int | float
 _INSTANT: Final = Annotated[dt.datetime, msgspec.Meta(tz=True)]
 
 
-def _mirror(tp: Any, cache_: dict[type, Any]) -> Any:
-    """The msgspec type that accepts exactly the JSON the model type accepts."""
+def _mirror(tp: Any, cache_: dict[Any, Any]) -> Any:
+    """The msgspec type that accepts exactly the JSON the model type accepts.
+
+    A field with a default may be absent: it is then ``msgspec.UNSET`` in the mirror,
+    and the builder puts the model's default in its place.  ``cache_`` holds the
+    Structs made so far, and under ``Decimal`` the mirror of decimals.
+    """
     if tp is Decimal:
-        return _DECIMAL | int | float
+        return cache_[Decimal]
     if tp is dt.datetime:
         return _INSTANT
     if isinstance(tp, typing.NewType):
@@ -53,11 +66,15 @@ def _mirror(tp: Any, cache_: dict[type, Any]) -> Any:
             fields = [
                 (f.alias, _mirror(hints[f.name], cache_))
                 if f.default is attrs.NOTHING
-                else (f.alias, _mirror(hints[f.name], cache_), None)
+                else (f.alias, _mirror(hints[f.name], cache_), msgspec.UNSET)
                 for f in attrs.fields(tp)
             ]
             cache_[tp] = msgspec.defstruct(
-                f"{tp.__name__}Mirror", fields, forbid_unknown_fields=True, kw_only=True
+                f"{tp.__name__}Mirror",
+                fields,
+                forbid_unknown_fields=True,
+                kw_only=True,
+                gc=False,  # short-lived trees of values: never part of a cycle
             )
         return cache_[tp]
     if tp in (str, int, bool, dt.date, type(None)) or (
@@ -69,38 +86,80 @@ def _mirror(tp: Any, cache_: dict[type, Any]) -> Any:
 
 @attrs.frozen
 class _Decoders:
-    """The generated decoders, for the payload types registered when first used."""
+    """The generated decoders, for the payload types registered when first used.
 
+    ``fast`` is the mirror whose Structs build the event (their ``build`` method); it
+    accepts any text for a decimal, and the builder checks its spelling.  ``mirror``
+    and ``typed`` are the reference path: the strict mirror (decimal texts checked by
+    msgspec), then msgspec's decoder of ``Event[Payload]``.  Whatever the strict
+    mirror accepts the fast one accepts too.
+    """
+
+    fast: msgspec.json.Decoder[Any]
     mirror: msgspec.json.Decoder[Any]
     typed: dict[type, msgspec.json.Decoder[Any]]
     count: int
 
 
-@cache
-def _decoders(count: int) -> _Decoders:
-    cache_: dict[type, Any] = {}
-    envelopes = []
+def _no_builder(_shape: Any) -> Event[Any]:
+    raise Refused
+
+
+def _builder(cls: type) -> Any:
+    try:
+        return event_builder(cls)
+    except TypeError:  # something the builder does not handle: the reference path decides
+        return _no_builder
+
+
+def _envelope(tag: str, cls: type, cache_: dict[Any, Any], **options: Any) -> Any:
+    return msgspec.defstruct(
+        f"{cls.__name__}Line",
+        [
+            ("format", Literal[FORMAT_VERSION]),
+            ("id", str),
+            ("stream", str),
+            ("occurred_at", _INSTANT),
+            ("recorded_at", _INSTANT),
+            ("recorded_by", str),
+            ("payload", _mirror(cls, cache_)),
+        ],
+        tag_field="type",
+        tag=tag,
+        forbid_unknown_fields=True,
+        gc=False,
+        **options,
+    )
+
+
+def _make_decoders(count: int) -> _Decoders:
+    fast_cache: dict[Any, Any] = {Decimal: _ANY_DECIMAL}
+    strict_cache: dict[Any, Any] = {Decimal: _DECIMAL}
+    fast, strict = [], []
     typed = {}
     for tag, cls in payload_types().items():
-        envelope = msgspec.defstruct(
-            f"{cls.__name__}Line",
-            [
-                ("format", Literal[FORMAT_VERSION]),
-                ("id", str),
-                ("stream", str),
-                ("occurred_at", _INSTANT),
-                ("recorded_at", _INSTANT),
-                ("recorded_by", str),
-                ("payload", _mirror(cls, cache_)),
-            ],
-            tag_field="type",
-            tag=tag,
-            forbid_unknown_fields=True,
-        )
-        envelopes.append(envelope)
+        fast.append(_envelope(tag, cls, fast_cache, namespace={"build": _builder(cls)}))
+        envelope = _envelope(tag, cls, strict_cache)
+        strict.append(envelope)
         typed[envelope] = msgspec.json.Decoder(Event[cls])  # type: ignore[valid-type]
-    mirror = msgspec.json.Decoder(typing.Union[tuple(envelopes)])  # noqa: UP007
-    return _Decoders(mirror=mirror, typed=typed, count=count)
+    return _Decoders(
+        fast=msgspec.json.Decoder(typing.Union[tuple(fast)]),  # noqa: UP007
+        mirror=msgspec.json.Decoder(typing.Union[tuple(strict)]),  # noqa: UP007
+        typed=typed,
+        count=count,
+    )
+
+
+_TYPES: Final = payload_types()  # a live view: new event types show in it
+_current: list[_Decoders] = []
+
+
+def _decoders() -> _Decoders:
+    """The decoders for the event types registered now (made again when one is added)."""
+    count = len(_TYPES)
+    if not _current or _current[0].count != count:
+        _current[:] = [_make_decoders(count)]
+    return _current[0]
 
 
 _ENCODER: Final = msgspec.json.Encoder(order="deterministic")
@@ -114,7 +173,21 @@ def encode_event(event: Event[Any]) -> bytes:
 
 def decode_event(line: bytes | str, *, lineno: int | None = None) -> Event[Any]:
     """Decode one line; :class:`~seve.errors.DecodeError` lists every problem in it."""
-    decoders = _decoders(len(payload_types()))
+    decoders = _current[0] if _current and _current[0].count == len(_TYPES) else _decoders()
+    try:
+        shape = decoders.fast.decode(line)
+    except (msgspec.ValidationError, msgspec.DecodeError):  # the strict mirror refuses it too
+        raise DecodeError(_diagnose(line, lineno)) from None
+    try:
+        event: Event[Any] = shape.build()
+    except Exception:  # whatever the builder could not prove, the reference path decides
+        return _reference(decoders, line, lineno)
+    return event
+
+
+def _reference(decoders: _Decoders, line: bytes | str, lineno: int | None) -> Event[Any]:
+    """The reference path: the strict mirror, msgspec's typed decoder with attrs'
+    validators, then the diagnosis."""
     try:
         shape = decoders.mirror.decode(line)
         event: Event[Any] = decoders.typed[type(shape)].decode(line)
