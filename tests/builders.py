@@ -30,6 +30,7 @@ from seve.model import (
     ClientKind,
     Company,
     CompanyRegistered,
+    ContactId,
     Contract,
     ContractEnded,
     ContractEndReason,
@@ -40,6 +41,7 @@ from seve.model import (
     EmployerId,
     Event,
     EventId,
+    ForbiddenUse,
     Frein,
     FreinId,
     FreinIdentified,
@@ -54,6 +56,10 @@ from seve.model import (
     PassIae,
     PassSuspended,
     PassSuspension,
+    Period,
+    PmsmpConvention,
+    PmsmpId,
+    PmsmpObjective,
     SalarieId,
     Siae,
     SiaeId,
@@ -73,16 +79,19 @@ from seve.model import (
     SuiviWith,
     SuspensionReason,
     stream_id,
+    weekly_schedule,
 )
 from seve.rules import months_after
 
 __all__ = [
     "PARCOURS_STREAM",
     "SIRET",
+    "WORKWEEK",
     "Log",
     "at",
     "cddi",
     "company",
+    "convention",
     "day",
     "embauche",
     "employer_log",
@@ -204,6 +213,40 @@ def siae(kind: SiaeKind = SiaeKind.ACI, id: str = "siae-1") -> Siae:
 def company(id: str = "emp-1") -> Company:
     return Company(
         id=EmployerId(id), siret=SIRET, name="Boulangerie Martin", naf="10.71C", size=SizeBand.TPE
+    )
+
+
+#: Monday to Friday, 9:00-12:00 and 13:00-17:00: 35 hours a week.
+WORKWEEK = {
+    weekday: (Period(start="09:00", end="12:00"), Period(start="13:00", end="17:00"))
+    for weekday in range(5)
+}
+
+
+def convention(
+    start: DayLike = "2025-03-03",
+    end: DayLike | None = None,
+    *,
+    id: str = "pm-1",
+    host: str = "emp-1",
+    objective: PmsmpObjective = PmsmpObjective.DECOUVRIR,
+    **kw: Any,
+) -> PmsmpConvention:
+    """A PMSMP convention from ``start``, for two weeks unless ``end`` is given, on
+    :data:`WORKWEEK`, every forbidden use declared excluded."""
+    first = day(start)
+    last = first + dt.timedelta(days=11) if end is None else day(end)
+    return PmsmpConvention(
+        id=PmsmpId(id),
+        objective=objective,
+        host=EmployerId(host),
+        tutor=ContactId("tutor-1"),
+        start=first,
+        end=last,
+        schedule=kw.pop("schedule") if "schedule" in kw else weekly_schedule(first, last, WORKWEEK),
+        tasks=kw.pop("tasks", ("Mise en rayon", "Accueil des clients")),
+        excluded_uses=kw.pop("excluded_uses", frozenset(ForbiddenUse)),
+        **kw,
     )
 
 

@@ -13,18 +13,28 @@ from typing import NewType
 __all__ = [
     "ActionId",
     "BilanId",
+    "CompanyEventId",
     "ContactId",
     "ContractId",
     "EmployerId",
     "EventId",
+    "FlashInfoId",
     "FreinId",
+    "GridId",
+    "LetterId",
+    "MediationId",
+    "MiseEnRelationId",
     "ObjectiveId",
+    "OfferId",
     "ParcoursId",
+    "PmsmpId",
     "PrescripteurId",
     "SalarieId",
     "SiaeId",
     "SiteId",
+    "SkillId",
     "StaffId",
+    "StoryId",
     "StreamId",
 ]
 
@@ -43,5 +53,15 @@ ObjectiveId = NewType("ObjectiveId", str)
 ActionId = NewType("ActionId", str)
 BilanId = NewType("BilanId", str)
 EventId = NewType("EventId", str)
+PmsmpId = NewType("PmsmpId", str)
+OfferId = NewType("OfferId", str)
+MiseEnRelationId = NewType("MiseEnRelationId", str)
+CompanyEventId = NewType("CompanyEventId", str)
+FlashInfoId = NewType("FlashInfoId", str)
+LetterId = NewType("LetterId", str)
+StoryId = NewType("StoryId", str)
+GridId = NewType("GridId", str)
+SkillId = NewType("SkillId", str)
+MediationId = NewType("MediationId", str)
 #: ``"parcours:<id>"``, ``"employer:<id>"`` or ``"siae:<id>"``.
 StreamId = NewType("StreamId", str)

@@ -16,7 +16,9 @@ from ._base import identifier
 from ._employers import Company, ContactPerson, Site
 from ._events import Event, StreamKind, event_type
 from ._fold import Fold, refuse
-from ._ids import ContactId, SiteId, StaffId, StreamId
+from ._ids import CompanyEventId, ContactId, FlashInfoId, OfferId, SiteId, StaffId, StreamId
+from ._mediation import CompanyEvent, CompanyEventFollowUp, FlashInfo
+from ._offers import Offer
 from ._structures import Siae, StaffMember
 
 __all__ = [
@@ -42,6 +44,9 @@ class Structure:
     updated_at: dt.datetime
     siae: Siae
     staff: Mapping[StaffId, StaffMember] = field(factory=dict)
+    company_events: Mapping[CompanyEventId, CompanyEvent] = field(factory=dict)
+    follow_ups: tuple[CompanyEventFollowUp, ...] = ()
+    flash_infos: Mapping[FlashInfoId, FlashInfo] = field(factory=dict)
     closed: bool = False
 
 
@@ -55,6 +60,7 @@ class Employer:
     company: Company
     sites: Mapping[SiteId, Site] = field(factory=dict)
     contacts: Mapping[ContactId, ContactPerson] = field(factory=dict)
+    offers: Mapping[OfferId, Offer] = field(factory=dict)
     closed: bool = False
 
 

@@ -31,13 +31,17 @@ from ._ids import (
     ContractId,
     FreinId,
     ObjectiveId,
+    PmsmpId,
     PrescripteurId,
     SalarieId,
     SiaeId,
     StreamId,
 )
+from ._mediation import MediationFile
+from ._offers import JobProject
 from ._people import PersonalData, SituationAtEntry
 from ._plan import Action, ActionStatus, Bilan, Frein, Objective, SuiviContact
+from ._pmsmp import Pmsmp
 from ._sorties import Sortie
 from ._structures import SiaeKind
 
@@ -128,6 +132,9 @@ class Parcours:
     bilans: tuple[Bilan, ...] = ()
     sortie: Sortie | None = None
     suivis: tuple[SuiviContact, ...] = ()
+    pmsmps: Mapping[PmsmpId, Pmsmp] = field(factory=dict)
+    job_project: JobProject | None = None
+    mediation: MediationFile = field(factory=MediationFile)
 
     @property
     def closed(self) -> bool:
@@ -479,9 +486,11 @@ def _frein_identified(state: Parcours, event: Event[FreinIdentified]) -> Parcour
 @event_type("frein_lifted", stream=_PARCOURS)
 @frozen(kw_only=True)
 class FreinLifted:
-    """A frein is lifted (on the day the event occurred)."""
+    """A frein is lifted (on the day the event occurred), during an action that lifts it
+    if ``action`` is given: SEVE lifts freins *while in action*, not beforehand."""
 
     frein: FreinId = field(validator=identifier)
+    action: ActionId | None = field(default=None, validator=attrs.validators.optional(identifier))
 
 
 @PARCOURS.rule(FreinLifted)
@@ -498,6 +507,16 @@ def _frein_lifted(state: Parcours, event: Event[FreinLifted]) -> Parcours:
             f"({frein.identified_on:%d/%m/%Y})",
             "frein",
         )
+    if event.payload.action is not None:
+        action = state.actions.get(event.payload.action)
+        if action is None:
+            refuse("action.inconnue", f"aucune action {event.payload.action}", "action")
+        if frein.id not in action.freins:
+            refuse(
+                "action.frein_non_lie",
+                f"l'action {action.id} n'est pas liée au frein {frein.id}",
+                "action",
+            )
     lifted = attrs.evolve(frein, lifted_on=event.day)
     return attrs.evolve(state, freins={**state.freins, frein.id: lifted})
 
@@ -538,6 +557,9 @@ def _action_planned(state: Parcours, event: Event[ActionPlanned]) -> Parcours:
         refuse("action.doublon", f"l'action {a.id} existe déjà", "action", "id")
     if a.objective not in state.objectives:
         refuse("objectif.inconnu", f"aucun objectif {a.objective}", "action", "objective")
+    for i, frein in enumerate(a.freins):
+        if frein not in state.freins:
+            refuse("frein.inconnu", f"aucun frein {frein} dans ce parcours", "action", "freins", i)
     return attrs.evolve(state, actions={**state.actions, a.id: a})
 
 

@@ -96,13 +96,14 @@ class ActionStatus(LabelledEnum):
 
 @frozen(kw_only=True)
 class Action:
-    """An action agreed to reach an objective."""
+    """An action agreed to reach an objective, and the freins it works to lift."""
 
     id: ActionId = field(validator=identifier)
     objective: ObjectiveId = field(validator=identifier)
     label: str = sensitive(validator=non_empty)
     status: ActionStatus = ActionStatus.PLANNED
     due: dt.date | None = None
+    freins: tuple[FreinId, ...] = ()
 
 
 class BilanKind(LabelledEnum):

@@ -14,14 +14,29 @@ from ._contracts import (
     check_mission,
 )
 from ._engine import FOLDS, apply, check, replay
+from ._mediation import check_mise_en_relation, check_valorisation
 from ._mise_a_disposition import AI_COMPANY_HOURS, check_mise_a_disposition
 from ._pass_iae import PROLONGATION_CEILINGS, ProlongationCeiling, check_pass_iae
+from ._pmsmp import (
+    PMSMP_HOST_CONVENTIONS,
+    PMSMP_HOST_DAYS,
+    PMSMP_WEEKLY_HOURS,
+    check_pmsmp_beneficiary,
+    check_pmsmp_bilan,
+    check_pmsmp_convention,
+    check_pmsmp_host,
+    check_pmsmp_renewal,
+    check_pmsmp_schedule,
+)
 
 __all__ = [
     "AI_COMPANY_HOURS",
     "CDDI_ARTICLES",
     "CONTRACT_KINDS",
     "FOLDS",
+    "PMSMP_HOST_CONVENTIONS",
+    "PMSMP_HOST_DAYS",
+    "PMSMP_WEEKLY_HOURS",
     "PROLONGATION_CEILINGS",
     "ProlongationCeiling",
     "Rule",
@@ -30,8 +45,16 @@ __all__ = [
     "check_cddi",
     "check_contract_kind",
     "check_mise_a_disposition",
+    "check_mise_en_relation",
     "check_mission",
     "check_pass_iae",
+    "check_pmsmp_beneficiary",
+    "check_pmsmp_bilan",
+    "check_pmsmp_convention",
+    "check_pmsmp_host",
+    "check_pmsmp_renewal",
+    "check_pmsmp_schedule",
+    "check_valorisation",
     "months_after",
     "register",
     "replay",

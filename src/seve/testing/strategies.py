@@ -42,6 +42,7 @@ from hypothesis import strategies as st
 
 from seve.model import (
     PARIS,
+    ClockTime,
     Company,
     Contract,
     ContractSuspended,
@@ -51,9 +52,12 @@ from seve.model import (
     Frein,
     MonthlyHours,
     MotifTable,
+    Offer,
     PassIae,
     PassProlongation,
     PassSuspension,
+    PmsmpConvention,
+    RomeCode,
     Siret,
     SortieCategory,
     SortieMotif,
@@ -179,13 +183,27 @@ def dates() -> st.SearchStrategy[dt.date]:
 
 def aware_datetimes() -> st.SearchStrategy[dt.datetime]:
     """Instants from 2015 to 2035 with their time zone: Europe/Paris (no
-    non-existent local times), UTC, or a fixed offset (France and overseas)."""
+    non-existent local times), UTC, or a fixed offset (France and overseas).
+
+    A Paris time in the hour repeated when clocks go back is given with its fixed
+    offset instead: Python never finds such a time equal to the same instant in
+    another zone (PEP 495), so a round trip through JSON, which keeps the offset,
+    could not compare equal.
+    """
     return st.datetimes(
         min_value=dt.datetime.combine(_FIRST_DAY, dt.time()),
         max_value=dt.datetime.combine(_LAST_DAY, dt.time(23, 59, 59)),
         timezones=st.sampled_from(_ZONES),
         allow_imaginary=False,
-    )
+    ).map(_unambiguous)
+
+
+def _unambiguous(value: dt.datetime) -> dt.datetime:
+    offset = value.utcoffset()
+    assert offset is not None
+    if value.replace(fold=1 - value.fold).utcoffset() == offset:
+        return value
+    return value.astimezone(dt.timezone(offset))
 
 
 def payloads(kind: StreamKind | None = None) -> st.SearchStrategy[Any]:
@@ -318,6 +336,7 @@ def _spans(cls: type[T], *, days: int = 800) -> Factory[T]:
 
 for _cls in (Contract, PassSuspension, PassProlongation, PassIae, ContractSuspension):
     strategy_for(_cls)(_spans(_cls))
+strategy_for(PmsmpConvention)(_spans(PmsmpConvention, days=45))
 # No validator requires it, but the parcours fold refuses a suspension that ends first.
 strategy_for(ContractSuspended)(_spans(ContractSuspended, days=120))
 
@@ -342,6 +361,26 @@ def _freins(draw: st.DrawFn) -> Frein:
     identified = draw(dates())
     lifted = draw(st.none() | st.integers(0, 400).map(lambda d: identified + dt.timedelta(d)))
     return draw(from_model(Frein, identified_on=st.just(identified), lifted_on=st.just(lifted)))
+
+
+@strategy_for(Offer)
+@st.composite
+def _offers(draw: st.DrawFn) -> Offer:
+    start = draw(dates())
+    end = start + dt.timedelta(days=draw(st.integers(0, 120)))
+    return draw(from_model(Offer, search_start=st.just(start), search_end=st.just(end)))
+
+
+@strategy_for(ClockTime)
+def _clock_times() -> st.SearchStrategy[ClockTime]:
+    return st.builds(
+        lambda h, m: ClockTime(f"{h:02}:{m:02}"), st.integers(0, 23), st.integers(0, 59)
+    )
+
+
+@strategy_for(RomeCode)
+def _rome_codes() -> st.SearchStrategy[RomeCode]:
+    return st.from_regex(r"[A-N][0-9]{4}", fullmatch=True).map(RomeCode)
 
 
 @strategy_for(MotifTable)
