@@ -248,7 +248,7 @@ def test_a_remembered_value_does_not_open_the_door_to_others() -> None:
 
 def test_memories_stay_bounded() -> None:
     obj = json.loads(encode_event(_an_event()))
-    memory = _build._memory(_build._events._valid_stream)
+    memory = _build._memory(attrs.fields(Event).stream.validator)
     for i in range(_build.MEMORY + 10):
         obj["stream"] = f"parcours:p-{i}"
         decode_event(json.dumps(obj))

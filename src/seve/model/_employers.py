@@ -8,7 +8,7 @@ from typing import Any
 import attrs
 from attrs import field, frozen
 
-from ._base import FieldError, LabelledEnum, identifier, non_empty
+from ._base import FieldError, LabelledEnum, identifier, non_empty, value_only
 from ._ids import ContactId, EmployerId, SiteId
 from ._siret import Siret, valid_siret
 
@@ -17,6 +17,7 @@ __all__ = ["Company", "ContactPerson", "Site", "SizeBand"]
 _NAF = re.compile(r"[0-9]{2}\.[0-9]{2}[A-Z]")
 
 
+@value_only
 def _naf(_inst: object, _attribute: attrs.Attribute[Any], value: Any) -> None:
     if not isinstance(value, str) or _NAF.fullmatch(value) is None:
         raise FieldError(

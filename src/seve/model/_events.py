@@ -17,7 +17,7 @@ from typing import Any, Final, Generic, TypeVar
 
 from attrs import field, frozen
 
-from ._base import PARIS, FieldError, LabelledEnum, aware, identifier
+from ._base import PARIS, FieldError, LabelledEnum, aware, identifier, value_only
 from ._ids import EventId, StaffId, StreamId
 
 __all__ = [
@@ -67,6 +67,7 @@ _STREAM: Final = re.compile(
 )
 
 
+@value_only
 def _valid_stream(_inst: object, attribute: Any, value: Any) -> None:
     if isinstance(value, str) and len(value) <= 128 and _STREAM.fullmatch(value) is not None:
         return  # the common case, in one regular expression (it is on the hot path)

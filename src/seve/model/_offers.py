@@ -24,6 +24,7 @@ from ._base import (
     non_empty,
     personal,
     positive_decimal,
+    value_only,
 )
 from ._ids import EmployerId, OfferId, SiteId, StaffId
 
@@ -43,6 +44,7 @@ RomeCode = NewType("RomeCode", str)
 _ROME: Final = re.compile(r"[A-N][0-9]{4}")
 
 
+@value_only
 def rome_code(_inst: object, _attribute: attrs.Attribute[Any], value: Any) -> None:
     """A ROME code: a letter from A to N and four digits."""
     if not isinstance(value, str) or _ROME.fullmatch(value) is None:

@@ -6,7 +6,7 @@ from typing import Any, Final, NewType
 
 import attrs
 
-from ._base import FieldError
+from ._base import FieldError, value_only
 
 __all__ = ["Siret", "luhn_key", "siret_problem", "valid_siret"]
 
@@ -46,6 +46,7 @@ def siret_problem(value: object) -> str | None:
     return None if ok else f"la clé de contrôle du SIRET {value} est fausse"
 
 
+@value_only
 def valid_siret(_inst: object, _attribute: attrs.Attribute[Any], value: Any) -> None:
     """attrs validator for :data:`Siret` fields."""
     message = siret_problem(value)

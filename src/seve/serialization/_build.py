@@ -49,7 +49,7 @@ from typing import Any, Final
 import attrs
 import msgspec
 
-from ..model import Event, _events
+from ..model import Event
 from ..model import _base as base
 from ._converter import DECIMAL_TEXT
 
@@ -60,10 +60,6 @@ _OPTIONAL: Final[Any] = type(attrs.validators.optional(base.identifier))
 _AND: Final[Any] = type(attrs.validators.and_(base.identifier))
 _DEEP: Final[Any] = type(attrs.validators.deep_iterable(base.identifier))
 _SCALARS: Final = (str, int, bool, dt.date, dt.datetime, type(None))
-
-#: Validators known to depend on their value alone, besides those marked with
-#: :func:`~seve.model._base.value_only`: the envelope's stream check.
-_VALUE_ONLY: Final = frozenset({_events._valid_stream})
 
 #: How many accepted values each value-only check remembers (then it starts again).
 MEMORY: Final = 1 << 15
@@ -78,7 +74,7 @@ def _memory(validator: Any) -> set[Any]:
 
 
 def _value_only(validator: Any) -> bool:
-    return validator in _VALUE_ONLY or bool(getattr(validator, base.VALUE_ONLY_KEY, False))
+    return bool(getattr(validator, base.VALUE_ONLY_KEY, False))
 
 
 class Refused(Exception):  # an outcome, not an error: the reference path decides
