@@ -19,6 +19,7 @@ from ._store import (
     StoredEvent,
     duplicate_event,
     duplicate_key,
+    numbered,
 )
 
 __all__ = [
@@ -32,4 +33,5 @@ __all__ = [
     "StoredEvent",
     "duplicate_event",
     "duplicate_key",
+    "numbered",
 ]

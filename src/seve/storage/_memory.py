@@ -21,6 +21,7 @@ from ._store import (
     StoredEvent,
     duplicate_event,
     duplicate_key,
+    numbered,
 )
 
 __all__ = ["MemoryStore"]
@@ -64,17 +65,7 @@ class MemoryStore:
             if key in self._outbox or keys.count(key) > 1:
                 raise duplicate_key(key)
         start = self._log[-1].position if self._log else 0
-        stored = [
-            StoredEvent(
-                position=start + offset,
-                stream=stream,
-                version=expected_version + offset,
-                id=event.id,
-                type=event.type,
-                data=event.data,
-            )
-            for offset, event in enumerate(events, start=1)
-        ]
+        stored = numbered(stream, events, after_version=expected_version, after_position=start)
         self._log.extend(stored)
         self._streams.setdefault(stream, []).extend(stored)
         self._ids.update(ids)

@@ -40,6 +40,7 @@ __all__ = [
     "StoredEvent",
     "duplicate_event",
     "duplicate_key",
+    "numbered",
 ]
 
 
@@ -75,6 +76,25 @@ class StoredEvent:
     id: str
     type: str
     data: bytes
+
+
+def numbered(
+    stream: str, events: Sequence[NewEvent], *, after_version: int, after_position: int
+) -> list[StoredEvent]:
+    """``events`` as a store keeps them once appended after ``after_version`` in their
+    stream and after ``after_position`` in the log (for stores that number rows
+    themselves)."""
+    return [
+        StoredEvent(
+            position=after_position + offset,
+            stream=stream,
+            version=after_version + offset,
+            id=event.id,
+            type=event.type,
+            data=event.data,
+        )
+        for offset, event in enumerate(events, start=1)
+    ]
 
 
 class OutboxStatus(LabelledEnum):

@@ -35,6 +35,7 @@ from seve.storage import (
     StoredEvent,
     duplicate_event,
     duplicate_key,
+    numbered,
 )
 
 from ._url import SqliteStoreError, Synchronous
@@ -276,17 +277,7 @@ class SqliteStore:
             if actual != expected_version:
                 raise ConcurrencyError(stream, expected_version, actual)
             (last,) = db.execute("SELECT coalesce(max(position), 0) FROM events").fetchone()
-            stored = [
-                StoredEvent(
-                    position=last + offset,
-                    stream=stream,
-                    version=expected_version + offset,
-                    id=event.id,
-                    type=event.type,
-                    data=event.data,
-                )
-                for offset, event in enumerate(events, start=1)
-            ]
+            stored = numbered(stream, events, after_version=expected_version, after_position=last)
             if stored:
                 rows = [(e.position, e.stream, e.version, e.id, e.type, e.data) for e in stored]
                 ids = [e.id for e in events]
