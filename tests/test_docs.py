@@ -11,7 +11,7 @@ import seve
 
 ROOT = Path(__file__).resolve().parent.parent
 CODE = re.compile(
-    r"""(?:code=|refuse\(\s*|FieldError\(\s*|_envelope\(\s*)"([a-z_]+\.[a-z_0-9]+)\""""
+    r"""(?:code=|refuse\(\s*|refuse_duplicate\([^"]*|FieldError\(\s*|_envelope\(\s*)"([a-z_]+\.[a-z_0-9]+)\""""
 )
 
 
@@ -25,7 +25,13 @@ def _codes_in_source() -> set[str]:
 
 def test_the_scan_finds_the_codes() -> None:
     codes = _codes_in_source()
-    assert {"cddi.duree_min", "evenement.ordre", "siret.invalide", "format.champ_inconnu"} <= codes
+    assert {
+        "cddi.duree_min",
+        "evenement.ordre",
+        "siret.invalide",
+        "format.champ_inconnu",
+        "offre.doublon",
+    } <= codes
 
 
 def test_every_problem_code_is_documented() -> None:

@@ -26,7 +26,7 @@ from ._events import (
     stream_kind_of,
     tag_of,
 )
-from ._fold import Fold, Refused, StreamState, refuse
+from ._fold import Fold, Refused, StreamState, refuse, refuse_duplicate
 from ._ids import (
     ActionId,
     BilanId,
@@ -383,6 +383,7 @@ __all__ = [
     "luhn_key",
     "payload_types",
     "refuse",
+    "refuse_duplicate",
     "sensitivity_of",
     "siret_problem",
     "stream_id",

@@ -9,7 +9,7 @@ finds the event contradicts the state calls :func:`refuse`.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Container, Iterable
 from typing import Any, Generic, NoReturn, Protocol, TypeVar
 
 import attrs
@@ -18,7 +18,7 @@ from ..errors import DomainError, Path, Problem
 from ._events import Event, StreamKind, stream_kind, stream_kind_of, tag_of
 from ._ids import StreamId
 
-__all__ = ["Fold", "Refused", "StreamState", "refuse"]
+__all__ = ["Fold", "Refused", "StreamState", "refuse", "refuse_duplicate"]
 
 
 class StreamState(Protocol):
@@ -49,6 +49,14 @@ class Refused(Exception):
 def refuse(code: str, message: str, *path: str | int, legal: str | None = None) -> NoReturn:
     """Refuse the event being folded: it contradicts the state."""
     raise Refused([Problem(code=code, message=message, path=("payload", *path), legal=legal)])
+
+
+def refuse_duplicate(
+    key: str, taken: Container[str], code: str, what: str, *path: str | int
+) -> None:
+    """Refuse the event if ``key`` is already ``taken``: « {what} {key} existe déjà »."""
+    if key in taken:
+        refuse(code, f"{what} {key} existe déjà", *path)
 
 
 Starter = Callable[[Event[Any]], S]

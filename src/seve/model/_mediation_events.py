@@ -18,7 +18,7 @@ from dateutil.relativedelta import relativedelta
 
 from ._base import identifier
 from ._events import Event, StreamKind, event_type
-from ._fold import refuse
+from ._fold import refuse, refuse_duplicate
 from ._ids import GridId, MediationId, OfferId, PrescripteurId, SkillId, StoryId
 from ._mediation import (
     CompanyEvent,
@@ -89,8 +89,7 @@ def _offer_captured(state: Employer, event: Event[OfferCaptured]) -> Employer:
         refuse(
             "employeur.autre", f"l'offre {offer.id} relève de {offer.employer}", "offer", "employer"
         )
-    if offer.id in state.offers:
-        refuse("offre.doublon", f"l'offre {offer.id} existe déjà", "offer", "id")
+    refuse_duplicate(offer.id, state.offers, "offre.doublon", "l'offre", "offer", "id")
     if offer.site is not None and offer.site not in state.sites:
         refuse("site.inconnu", f"aucun site {offer.site} pour cet employeur", "offer", "site")
     return attrs.evolve(state, offers={**state.offers, offer.id: offer})
@@ -149,13 +148,9 @@ class MiseEnRelationProposed:
 def _mer_proposed(state: Parcours, event: Event[MiseEnRelationProposed]) -> Parcours:
     mer = event.payload.mise_en_relation
     known = state.mediation.mises_en_relation
-    if mer.id in known:
-        refuse(
-            "mise_en_relation.doublon",
-            f"la mise en relation {mer.id} existe déjà",
-            "mise_en_relation",
-            "id",
-        )
+    refuse_duplicate(
+        mer.id, known, "mise_en_relation.doublon", "la mise en relation", "mise_en_relation", "id"
+    )
     return _file(state, mises_en_relation={**known, mer.id: mer})
 
 
@@ -223,8 +218,9 @@ class SkillsGridAssigned:
 @PARCOURS.rule(SkillsGridAssigned)
 def _grid_assigned(state: Parcours, event: Event[SkillsGridAssigned]) -> Parcours:
     grid = event.payload.grid
-    if grid.id in state.mediation.grids:
-        refuse("competences.grille_doublon", f"la grille {grid.id} existe déjà", "grid", "id")
+    refuse_duplicate(
+        grid.id, state.mediation.grids, "competences.grille_doublon", "la grille", "grid", "id"
+    )
     return _file(state, grids={**state.mediation.grids, grid.id: grid})
 
 
@@ -259,8 +255,7 @@ class RecommendationWritten:
 def _letter(state: Parcours, event: Event[RecommendationWritten]) -> Parcours:
     letter = event.payload.letter
     file = state.mediation
-    if letter.id in file.letters:
-        refuse("valorisation.doublon", f"la lettre {letter.id} existe déjà", "letter", "id")
+    refuse_duplicate(letter.id, file.letters, "valorisation.doublon", "la lettre", "letter", "id")
     if letter.skills:
         if letter.grid is None:
             refuse(
@@ -284,8 +279,9 @@ class SuccessStoryWritten:
 @PARCOURS.rule(SuccessStoryWritten)
 def _story(state: Parcours, event: Event[SuccessStoryWritten]) -> Parcours:
     story = event.payload.story
-    if story.id in state.mediation.stories:
-        refuse("valorisation.doublon", f"le récit {story.id} existe déjà", "story", "id")
+    refuse_duplicate(
+        story.id, state.mediation.stories, "valorisation.doublon", "le récit", "story", "id"
+    )
     return _file(state, stories={**state.mediation.stories, story.id: story})
 
 
@@ -413,8 +409,7 @@ def _mediation_opened(state: Parcours, event: Event[JobMediationOpened]) -> Parc
     m = event.payload.mediation
     _after_sortie(state, m.opened_on, "mediation", "opened_on")
     known = state.mediation.job_mediations
-    if m.id in known:
-        refuse("mediation.doublon", f"la médiation {m.id} existe déjà", "mediation", "id")
+    refuse_duplicate(m.id, known, "mediation.doublon", "la médiation", "mediation", "id")
     return _file(state, job_mediations={**known, m.id: m})
 
 
@@ -461,13 +456,9 @@ class CompanyEventHeld:
 @STRUCTURE.rule(CompanyEventHeld)
 def _company_event(state: Structure, event: Event[CompanyEventHeld]) -> Structure:
     held = event.payload.event
-    if held.id in state.company_events:
-        refuse(
-            "evenement_entreprise.doublon",
-            f"l'événement {held.id} existe déjà",
-            "event",
-            "id",
-        )
+    refuse_duplicate(
+        held.id, state.company_events, "evenement_entreprise.doublon", "l'événement", "event", "id"
+    )
     return attrs.evolve(state, company_events={**state.company_events, held.id: held})
 
 
@@ -513,6 +504,7 @@ class FlashInfoHeld:
 @STRUCTURE.rule(FlashInfoHeld)
 def _flash_info(state: Structure, event: Event[FlashInfoHeld]) -> Structure:
     session = event.payload.session
-    if session.id in state.flash_infos:
-        refuse("flash_info.doublon", f"le Flash Info {session.id} existe déjà", "session", "id")
+    refuse_duplicate(
+        session.id, state.flash_infos, "flash_info.doublon", "le Flash Info", "session", "id"
+    )
     return attrs.evolve(state, flash_infos={**state.flash_infos, session.id: session})

@@ -25,7 +25,7 @@ from ._contracts import (
     PassSuspension,
 )
 from ._events import Event, StreamKind, event_type
-from ._fold import Fold, refuse
+from ._fold import Fold, refuse, refuse_duplicate
 from ._ids import (
     ActionId,
     ContractId,
@@ -262,8 +262,9 @@ class ContractStarted:
 @PARCOURS.rule(ContractStarted)
 def _contract_started(state: Parcours, event: Event[ContractStarted]) -> Parcours:
     new = event.payload.contract
-    if state.contract(new.id) is not None:
-        refuse("contrat.doublon", f"le contrat {new.id} existe déjà", "contract", "id")
+    refuse_duplicate(
+        new.id, [c.id for c in state.contracts], "contrat.doublon", "le contrat", "contract", "id"
+    )
     _refuse_overlap(state, new, "contract", "start")
     return attrs.evolve(state, contracts=(*state.contracts, new))
 
@@ -453,8 +454,7 @@ class BilanRecorded:
 @PARCOURS.rule(BilanRecorded, when_closed=True)
 def _bilan(state: Parcours, event: Event[BilanRecorded]) -> Parcours:
     b = event.payload.bilan
-    if any(x.id == b.id for x in state.bilans):
-        refuse("bilan.doublon", f"le bilan {b.id} existe déjà", "bilan", "id")
+    refuse_duplicate(b.id, [x.id for x in state.bilans], "bilan.doublon", "le bilan", "bilan", "id")
     if state.closed and b.kind.value != "sortie":
         refuse(
             "evenement.apres_cloture",
@@ -476,8 +476,7 @@ class FreinIdentified:
 @PARCOURS.rule(FreinIdentified)
 def _frein_identified(state: Parcours, event: Event[FreinIdentified]) -> Parcours:
     f = event.payload.frein
-    if f.id in state.freins:
-        refuse("frein.doublon", f"le frein {f.id} existe déjà", "frein", "id")
+    refuse_duplicate(f.id, state.freins, "frein.doublon", "le frein", "frein", "id")
     if f.lifted_on is not None:
         refuse("frein.deja_leve", "un frein s'identifie ouvert, puis se lève", "frein", "lifted_on")
     return attrs.evolve(state, freins={**state.freins, f.id: f})
@@ -532,8 +531,7 @@ class ObjectiveDefined:
 @PARCOURS.rule(ObjectiveDefined)
 def _objective(state: Parcours, event: Event[ObjectiveDefined]) -> Parcours:
     o = event.payload.objective
-    if o.id in state.objectives:
-        refuse("objectif.doublon", f"l'objectif {o.id} existe déjà", "objective", "id")
+    refuse_duplicate(o.id, state.objectives, "objectif.doublon", "l'objectif", "objective", "id")
     for i, frein in enumerate(o.freins):
         if frein not in state.freins:
             refuse(
@@ -553,8 +551,7 @@ class ActionPlanned:
 @PARCOURS.rule(ActionPlanned)
 def _action_planned(state: Parcours, event: Event[ActionPlanned]) -> Parcours:
     a = event.payload.action
-    if a.id in state.actions:
-        refuse("action.doublon", f"l'action {a.id} existe déjà", "action", "id")
+    refuse_duplicate(a.id, state.actions, "action.doublon", "l'action", "action", "id")
     if a.objective not in state.objectives:
         refuse("objectif.inconnu", f"aucun objectif {a.objective}", "action", "objective")
     for i, frein in enumerate(a.freins):

@@ -15,7 +15,7 @@ from attrs import field, frozen
 
 from ._base import identifier, non_empty, personal
 from ._events import Event, StreamKind, event_type
-from ._fold import refuse
+from ._fold import refuse, refuse_duplicate
 from ._ids import PmsmpId
 from ._parcours import PARCOURS, Parcours
 from ._pmsmp import Pmsmp, PmsmpBilan, PmsmpConvention, PmsmpOutcome, PmsmpParty, PmsmpStatus
@@ -60,8 +60,7 @@ def _with(state: Parcours, *pmsmps: Pmsmp) -> Parcours:
 
 
 def _new(state: Parcours, convention: PmsmpConvention) -> None:
-    if convention.id in state.pmsmps:
-        refuse("pmsmp.doublon", f"la PMSMP {convention.id} existe déjà", "convention", "id")
+    refuse_duplicate(convention.id, state.pmsmps, "pmsmp.doublon", "la PMSMP", "convention", "id")
 
 
 @event_type("pmsmp_drafted", stream=_PARCOURS)
