@@ -6,13 +6,15 @@ Plugins *plan* them (hook ``seve_plan_effects``) as the values below; the record
 service schedules them in the outbox with the event, and a dispatcher hands them to
 the calendar and messaging plugins.  Nothing here does I/O.
 
-Every effect is built for one :class:`Audience`, which decides what it may show.
+Every effect is built for one :class:`~seve.audience.Audience`; :mod:`seve.audience`
+says what it may show.
 """
 
 from __future__ import annotations
 
 from attrs import field, frozen
 
+from .audience import Audience
 from .model import LabelledEnum
 from .model._base import identifier, non_empty
 
@@ -28,16 +30,6 @@ __all__ = [
     "Message",
     "MessageEffect",
 ]
-
-
-class Audience(LabelledEnum):
-    """Who an outward view is for; each sees only what it may see."""
-
-    SALARIE = ("salarie", "salarié·e en transition")
-    STAFF = ("staff", "permanent·es de la SIAE")
-    EMPLOYER = ("employer", "employeur, tuteur·rice")
-    PRESCRIPTEUR = ("prescripteur", "prescripteur")
-    FUNDER = ("funder", "financeur")
 
 
 @frozen(kw_only=True)
