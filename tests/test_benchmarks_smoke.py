@@ -161,3 +161,23 @@ def test_the_peers_do_not_run_seves_validators(lines: list[bytes]) -> None:
     assert refused.value.codes == ["siret.invalide"]
     assert peers.pydantic_adapter().validate_json(bad).type == "siae_registered"
     assert peers.msgspec_decoder().decode(bad).payload.siae.siret != siret
+
+
+def test_the_same_checks_peers_refuse_every_broken_line(lines: list[bytes]) -> None:
+    """The fair comparison: the peers with seve's checks refuse what seve refuses."""
+    broken = bench_decode.broken_lines(lines)
+    assert len(broken) >= 6  # the types of BROKEN that the 300 lines hold
+    refused = bench_decode.check_refusals(lines)  # raises if a same-checks peer accepts one
+    assert refused[bench_decode.SEVE] == len(broken)
+    assert refused["pydantic v2, shape only"] == 0
+    assert refused["msgspec, shape only"] == 0
+
+
+def test_the_same_checks_peers_decode_the_same_values(lines: list[bytes]) -> None:
+    adapter = peers.pydantic_adapter(checked=True)
+    decoder = peers.msgspec_decoder(checked=True)
+    for line in lines:
+        expected = _normalized(json.loads(line))
+        assert _normalized(json.loads(msgspec.json.encode(decoder.decode(line)))) == expected
+        got = adapter.dump_python(adapter.validate_json(line), mode="json")
+        assert _normalized(got) == expected

@@ -15,7 +15,14 @@ from typing import Any
 import attrs
 from attrs import field, frozen
 
-from ._base import FieldError, date_range, identifier, personal, positive_decimal
+from ._base import (
+    FieldError,
+    date_range,
+    identifier,
+    personal,
+    positive_decimal,
+    value_only,
+)
 from ._contracts import (
     CddiDerogation,
     Contract,
@@ -71,6 +78,7 @@ __all__ = [
 ]
 
 
+@value_only
 def _first_of_month(_inst: object, _attribute: Any, value: Any) -> None:
     if not isinstance(value, dt.date) or value.day != 1:
         raise FieldError(

@@ -293,7 +293,7 @@ class _Code:
             # every event has its own id: remembering them would not pay
             # ASCII letters and digits alone (a ULID) need no regular expression
             self.emit(
-                f"if not ({value}.isascii() and {value}.encode().isalnum() "
+                f"if not ({value}.isascii() and {value}.isalnum() "
                 f"and len({value}) <= 128) and _identifier({value}) is None: raise _REFUSED"
             )
         elif validator is base.identifier and tp is str:  # ids of objects, seen again later
@@ -312,7 +312,7 @@ class _Code:
             self.emit(f"if {value} < 0: raise _REFUSED")
         elif (start := _date_range_start(validator, f, values)) is not None:
             self.emit(f"if {value} is not None and {value} < {start}: raise _REFUSED")
-        elif _value_only(validator) and tp is str:
+        elif _value_only(validator) and tp in (str, dt.date):
             memory = self.const(_memory(validator), "_memory")
             self.emit(f"if {value} not in {memory}:")
             self.indent += 1
