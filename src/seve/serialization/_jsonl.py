@@ -218,7 +218,7 @@ def iter_events(lines: Iterable[bytes | str]) -> Iterator[Event[Any]]:
     Blank lines are skipped; problem line numbers count from 1.
     """
     for lineno, line in enumerate(lines, start=1):
-        if line.strip():
+        if line and not line.isspace():  # blank: skipped (isspace copies nothing)
             yield decode_event(line, lineno=lineno)
 
 
@@ -227,7 +227,7 @@ def read_events(lines: Iterable[bytes | str]) -> tuple[list[Event[Any]], list[Pr
     events: list[Event[Any]] = []
     problems: list[Problem] = []
     for lineno, line in enumerate(lines, start=1):
-        if not line.strip():
+        if not line or line.isspace():
             continue
         try:
             events.append(decode_event(line, lineno=lineno))
