@@ -57,10 +57,10 @@ import pydantic
 
 from seve.model import Event, payload_types
 from seve.model import _base as base
+from seve.model._appointments import _CLOCK, clock_time
 from seve.model._employers import _NAF, _naf
 from seve.model._events import _STREAM, _valid_stream
 from seve.model._offers import _ROME, rome_code
-from seve.model._pmsmp import _CLOCK, _clock
 from seve.serialization import FORMAT_VERSION
 
 __all__ = [
@@ -119,7 +119,7 @@ _NATIVE: Final[dict[Any, _Native]] = {
     base.positive_decimal: _Native(ge=0),
     _naf: _Native(pattern=_NAF.pattern),
     rome_code: _Native(pattern=_ROME.pattern),
-    _clock: _Native(pattern=_CLOCK.pattern),
+    clock_time: _Native(pattern=_CLOCK.pattern),
 }
 _OPTIONAL: Final[Any] = type(attrs.validators.optional(base.identifier))
 _AND: Final[Any] = type(attrs.validators.and_(base.identifier))

@@ -112,7 +112,12 @@ def test_plugins_lists_each_plugin_with_its_version_and_hooks(
     monkeypatch.setenv("SEVE_LOAD_PLUGINS", "")
     assert main(["plugins"]) == 0
     out, _ = capsys.readouterr()
-    assert out.splitlines()[:2] == [f"seve.memory {seve.__version__}", "  seve_open_store"]
+    assert out.splitlines()[:4] == [
+        f"seve.calendar {seve.__version__}",
+        "  seve_plan_effects",
+        f"seve.memory {seve.__version__}",
+        "  seve_open_store",
+    ]
 
 
 def test_plugins_reports_a_broken_plugin(

@@ -342,6 +342,50 @@ def test_hook_seve_register_indicators_a_plugin_indicator_is_computed() -> None:
     assert compute(indicators, events) == {"exemple.evenements": 2}
 
 
+def test_hook_seve_forget_every_plugin_drops_its_copies_a_failure_is_reported() -> None:
+    import datetime as dt
+
+    import attrs
+
+    from builders import Log, embauche
+    from seve.model import PersonalData, PersonalDataRecorded
+    from seve.privacy import forget
+
+    class Keeper:
+        def __init__(self) -> None:
+            self.erasures: list[Any] = []
+
+        @hookimpl
+        def seve_forget(self, erasure: Any) -> None:
+            self.erasures.append(erasure)
+
+    class Broken:
+        @hookimpl
+        def seve_forget(self, erasure: Any) -> None:
+            raise ConnectionError("serveur CalDAV injoignable")
+
+    keeper = Keeper()
+    plugins = Plugins(entry_points=False)
+    plugins.register(keeper, "keeper")
+    plugins.register(Broken(), "broken")
+    recorder = Recorder(MemoryStore(), plugins=plugins)
+    for event in structure_log().events:
+        recorder.record(event)
+    log = Log()
+    log.add("2025-01-15", embauche())
+    lea = PersonalData(first_name="Léa", last_name="Roux")
+    log.add("2025-01-16", PersonalDataRecorded(data=lea))
+    for event in log.events:
+        recorder.record(attrs.evolve(event, id=f"p-{event.id}"))
+    report = forget(recorder, "s-1", by="staff-1", at=dt.datetime(2025, 2, 1, tzinfo=dt.UTC))
+    (erasure,) = keeper.erasures
+    assert (erasure.reason, erasure.salarie) == ("effacement", "s-1")
+    assert erasure.streams == (log.stream,)
+    assert "Léa Roux" in erasure.identity
+    assert (report.notified, report.failed) == (("keeper",), ("broken",))
+    assert plugins.failures[-1].hook == "seve_forget"
+
+
 def test_call_each_isolates_a_raising_plugin() -> None:
     plugins = Plugins(entry_points=False)
     plugins.register(module("boom", "def seve_register_rules(): raise RuntimeError('boom')\n"))

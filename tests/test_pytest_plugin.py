@@ -31,7 +31,7 @@ def test_the_clock_drives_a_dispatcher(seve_clock: Clock, seve_plugins: Plugins)
 
 
 def test_the_plugins_are_seves_own_only_and_strict(seve_plugins: Plugins) -> None:
-    assert [info.name for info in seve_plugins.info()] == ["seve.memory"]
+    assert [info.name for info in seve_plugins.info()] == ["seve.calendar", "seve.memory"]
     assert seve_plugins.strict
     with pytest.raises(PluginError, match="aucun plugin de stockage"):
         seve_plugins.open_store("sqlite:///seve.db")

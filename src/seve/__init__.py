@@ -7,6 +7,7 @@ The public API is re-exported here; submodules: :mod:`seve.model`,
 
 from typing import Any
 
+from . import privacy as privacy  # registers the audit event types of seve.privacy
 from ._validate import LogReport, validate_log
 from .errors import DecodeError, DomainError, InvalidError, Problem, SeveError
 from .model import *  # noqa: F403

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any, Final
 
+from ._demo_calendars import with_agenda
 from .app import Recorder
+from .hooks import Plugins
 from .model import (
     Employer,
     Event,
@@ -26,6 +28,7 @@ from .model import (
     Structure,
     default_motif_table,
 )
+from .partnerships import CompanyStatus, company_status, facts, fulfilments
 from .rules import months_after, replay
 from .storage import Store
 from .testing.synthetic import Scenario, generate
@@ -50,16 +53,26 @@ def demo_scenario(*, seed: int = 2025, year: int = 2025) -> Scenario:
     start = dt.date(year - 1, 1, 1)
     days = (dt.date(year, 12, 31) - start).days + 1
     return Scenario(
-        seed=seed, start=start, days=days, siae_kind=SiaeKind.ACI, parcours=72, employers=12
+        seed=seed,
+        start=start,
+        days=days,
+        siae_kind=SiaeKind.ACI,
+        parcours=72,
+        employers=12,
+        mediation=True,
     )
 
 
-def record_demo(store: Store, *, seed: int = 2025, year: int = 2025) -> int:
-    """Record the events of :func:`demo_scenario` in ``store``, one by one, through
-    the recording service (every rule checked); returns how many were recorded."""
-    recorder = Recorder(store)
+def record_demo(
+    store: Store, *, seed: int = 2025, year: int = 2025, plugins: Plugins | None = None
+) -> int:
+    """Record the events of :func:`demo_scenario`, with its agenda (appointments, Flash
+    Info, job datings: see :mod:`seve._demo_calendars`), in ``store``, one by one,
+    through the recording service (every rule checked) with ``plugins`` (default: the
+    built-in ones); returns how many were recorded."""
+    recorder = Recorder(store, plugins=plugins)
     count = 0
-    for event in generate(demo_scenario(seed=seed, year=year)):
+    for event in with_agenda(generate(demo_scenario(seed=seed, year=year)), seed=seed):
         recorder.record(event)
         count += 1
     return count
@@ -71,6 +84,8 @@ def demo_report(
     seed: int = 2025,
     year: int = 2025,
     stored_in: str | None = None,
+    messages: Sequence[str] = (),
+    calendars: Sequence[str] = (),
 ) -> str:
     """A French summary of one synthetic year of an ACI (plain text, about 14 lines).
 
@@ -80,6 +95,7 @@ def demo_report(
     *sorties examinées* of the year (a stay of 3 months or more in an ACI; retraits
     are never counted).
     """
+    events = list(events)
     states, count = _fold(events)
     structure = next(s for s in states if isinstance(s, Structure))
     employers = sum(isinstance(s, Employer) for s in states)
@@ -133,8 +149,11 @@ def demo_report(
         + _int(len(examined)),
         f"Taux de sortie dynamique : {_rate(dynamic, len(examined))}",
         f"Taux d'emploi durable : {_rate(durable, len(examined))}",
+        *_network(states, events, last),
         f"Contrôle : {_int(count)} événements, chaque flux replié et vérifié par les règles.",
     ]
+    lines.extend(calendars)  # where the calendar feeds went (see _demo_calendars.py)
+    lines.extend(messages)  # what the demo's messages became (see _demo_messages.py)
     if stored_in is not None:
         lines.append(f"Journal enregistré dans {stored_in}")
     return "\n".join(lines)
@@ -148,6 +167,23 @@ def _fold(events: Iterable[Event[Any]]) -> tuple[list[Any], int]:
         streams[event.stream].append(event)
         count += 1
     return [replay(stream) for stream in streams.values()], count
+
+
+def _network(states: list[Any], events: list[Event[Any]], day: dt.date) -> list[str]:
+    """The company file on ``day``: companies by status, conventions in force and how they
+    stand (see :mod:`seve.partnerships`)."""
+    employers = [s for s in states if isinstance(s, Employer)]
+    done = facts(events)
+    statuses = Counter(company_status(e, day, facts=done) for e in employers)
+    network = " · ".join(f"{s.label} {statuses[s]}" for s in CompanyStatus if statuses[s])
+    running = [f for f in fulfilments(employers, done, day) if f.start <= day <= f.end]
+    kept = Counter(f.status.label.lower() for f in running)
+    detail = ", ".join(f"{n} {label}" for label, n in sorted(kept.items()))
+    return [
+        f"Réseau au {day:%d/%m/%Y} : {network}",
+        f"Conventions de partenariat en vigueur : {len(running) or 'aucune'}"
+        + (f" ({detail})" if detail else ""),
+    ]
 
 
 def _category(parcours: Parcours, table: MotifTable) -> SortieCategory:

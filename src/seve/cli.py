@@ -1,4 +1,5 @@
-"""The ``seve`` command: ``seve validate FILE.jsonl``, ``seve demo``, ``seve plugins``."""
+"""The ``seve`` command: ``seve validate FILE.jsonl``, ``seve demo``, ``seve plugins``;
+``seve retention``, ``seve forget``, ``seve export`` and ``seve audit`` (personal data)."""
 
 from __future__ import annotations
 
@@ -39,6 +40,8 @@ def _validate(args: argparse.Namespace) -> int:
 
 def _demo(args: argparse.Namespace) -> int:
     from ._demo import demo_report, record_demo
+    from ._demo_calendars import DemoCalendars
+    from ._demo_messages import send_demo_messages
     from .hooks import Plugins
     from .serialization import decode_event
 
@@ -58,10 +61,22 @@ def _demo(args: argparse.Namespace) -> int:
             leftover.unlink(missing_ok=True)
     # a demo journal is disposable: no fsync at every event
     store = Plugins().open_store(f"sqlite:{path}?synchronous=normal")
+    feeds = DemoCalendars(path)  # .ics feeds next to the journal, if seve-ics is installed
     try:
-        record_demo(store, seed=args.seed, year=args.year)
+        record_demo(store, seed=args.seed, year=args.year, plugins=feeds.plugins)
+        calendars = feeds.publish(store)
+        messages = send_demo_messages(store, seed=args.seed)
         events = (decode_event(stored.data) for stored in store.read_log())
-        print(demo_report(events, seed=args.seed, year=args.year, stored_in=f"{path} (SQLite)"))
+        print(
+            demo_report(
+                events,
+                seed=args.seed,
+                year=args.year,
+                stored_in=f"{path} (SQLite)",
+                messages=messages,
+                calendars=calendars,
+            )
+        )
     finally:
         store.close()
     return 0
@@ -79,6 +94,22 @@ def _plugins(args: argparse.Namespace) -> int:
         where = f", {failure.hook}" if failure.hook else ""
         print(f"écarté : {failure.plugin} ({failure.stage}{where}) : {failure.error}")
     return 1 if plugins.failures else 0
+
+
+def _messages(args: argparse.Namespace) -> int:
+    from .messaging import DEFAULT_TEMPLATES
+
+    if args.name is None:
+        for name in DEFAULT_TEMPLATES:
+            template = DEFAULT_TEMPLATES[name]
+            print(f"{name} ({template.audience.label}) : {template.description}")
+        return 0
+    content = DEFAULT_TEMPLATES[args.name].preview()
+    print(f"Objet : {content.subject}\n")
+    print(content.html if args.html else content.text, end="" if not args.html else "\n")
+    if content.short is not None and not args.html:
+        print(f"\nSMS : {content.short}")
+    return 0
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -123,6 +154,24 @@ def _parser() -> argparse.ArgumentParser:
         "--strict", action="store_true", help="s'arrêter au premier plugin en erreur"
     )
     plugins.set_defaults(run=_plugins)
+    messages = sub.add_parser(
+        "messages", help="les modèles de messages en français, et leur aperçu"
+    ).add_subparsers(dest="action", required=True, metavar="ACTION")
+    preview = messages.add_parser(
+        "preview",
+        help="afficher un modèle rendu avec des données d'exemple",
+        description="Sans NOM, liste les modèles ; avec NOM, affiche l'objet, le texte "
+        "et la version SMS du modèle, rendus avec ses données d'exemple.",
+    )
+    preview.add_argument("name", nargs="?", metavar="NOM", help="ex. offre.diffusion")
+    preview.add_argument("--html", action="store_true", help="afficher la version HTML")
+    preview.set_defaults(run=_messages)
+    from .privacy._cli import add_commands as add_privacy_commands
+
+    add_privacy_commands(sub)  # retention, forget, export, audit
+    from .reports._cli import add_indicators_command
+
+    add_indicators_command(sub)  # indicators
     return parser
 
 

@@ -12,11 +12,14 @@ says what it may show.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from attrs import field, frozen
+from attrs.validators import optional
 
 from .audience import Audience
-from .model import LabelledEnum
-from .model._base import identifier, non_empty
+from .model import LabelledEnum, MessagePurpose
+from .model._base import aware, identifier, non_empty
 
 __all__ = [
     "Attachment",
@@ -84,6 +87,9 @@ class Message:
     :param text: the plain-text body, in French.
     :param html: an HTML body, for channels that show one.
     :param attachments: files to join, where the channel allows.
+    :param person: who the recipient is to the sending rules of :mod:`seve.messaging`
+        (``"salarie:s-1"``, ``"contact:emp-1:c-2"``): never a name or an address.
+    :param purpose: what the message is for (consent is given per purpose).
     """
 
     channel: str = field(validator=non_empty)
@@ -93,6 +99,8 @@ class Message:
     text: str = field(validator=non_empty)
     html: str | None = None
     attachments: tuple[Attachment, ...] = ()
+    person: str | None = None
+    purpose: MessagePurpose | None = None
 
 
 class DeliveryStatus(LabelledEnum):
@@ -131,9 +139,14 @@ class CalendarEffect:
 
 @frozen(kw_only=True)
 class MessageEffect:
-    """Deliver ``message`` through the first messaging plugin that takes its channel."""
+    """Deliver ``message`` through the first messaging plugin that takes its channel.
+
+    :param not_before: the earliest instant to send it (a reminder the day before,
+        the end of quiet hours); ``None``: as soon as it is recorded.
+    """
 
     message: Message
+    not_before: dt.datetime | None = field(default=None, validator=optional(aware))
 
 
 #: What ``seve_plan_effects`` returns.

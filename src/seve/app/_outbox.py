@@ -38,10 +38,13 @@ def entries_for(
 
     Keys are derived from the event id, the effect's rank and the target, so the
     same event always schedules the same keys.
+    A message is due at ``due_at``, or at its effect's ``not_before`` if later.
     """
     entries = []
 
-    def add(rank: int | str, target: str, hook: str, data: bytes) -> None:
+    def add(
+        rank: int | str, target: str, hook: str, data: bytes, not_before: dt.datetime | None = None
+    ) -> None:
         entries.append(
             OutboxEntry(
                 key=f"{event.id}/{rank}/{target}",
@@ -50,7 +53,7 @@ def entries_for(
                 target=target,
                 hook=hook,
                 data=data,
-                due_at=due_at,
+                due_at=due_at if not_before is None else max(due_at, not_before),
             )
         )
 
@@ -60,7 +63,7 @@ def entries_for(
             for plugin in calendars[effect.action]:
                 add(rank, plugin, effect.action.hook, data)
         else:
-            add(rank, MESSAGING, DELIVER, _ENCODER.encode(effect.message))
+            add(rank, MESSAGING, DELIVER, _ENCODER.encode(effect.message), effect.not_before)
     if observers:
         line = encode_event(event)
         for plugin in observers:

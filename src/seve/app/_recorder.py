@@ -81,6 +81,12 @@ class Recorder:
         """The folded state of ``stream`` (``None`` if it has no event yet)."""
         return self._load(stream)[1]
 
+    def evict(self, *streams: str) -> None:
+        """Drop the cached states of ``streams``: an erasure rewrote their events
+        (:mod:`seve.privacy`), so they are folded again from the store."""
+        for stream in streams:
+            self._cache.pop(stream, None)
+
     def _load(self, stream: str) -> tuple[int, Any]:
         version, state = self._cache.get(stream, (0, None))
         stored = self.store.read_stream(stream, after_version=version)

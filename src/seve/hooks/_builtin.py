@@ -6,6 +6,7 @@ import sys
 from types import ModuleType
 from typing import Final
 
+from ..calendar import _plugin as _calendar
 from ..storage import MemoryStore, Store
 from ._manager import hookimpl
 
@@ -19,4 +20,7 @@ def seve_open_store(url: str) -> Store | None:
 
 
 #: The built-in plugins by name; ``SEVE_DISABLED_PLUGINS`` may still exclude them.
-BUILTINS: Final[dict[str, ModuleType]] = {"seve.memory": sys.modules[__name__]}
+BUILTINS: Final[dict[str, ModuleType]] = {
+    "seve.memory": sys.modules[__name__],
+    "seve.calendar": _calendar,  # plans calendar effects (seve_plan_effects)
+}

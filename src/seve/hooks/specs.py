@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from ..effects import CalendarEntry, Delivery, Effect, Message
     from ..indicators import Indicator
     from ..model import Event, StreamKind
+    from ..privacy import Erasure
     from ..rules import Rule
     from ..storage import Store
 
@@ -29,6 +30,7 @@ __all__ = [
     "seve_calendar_update",
     "seve_deliver_message",
     "seve_event_committed",
+    "seve_forget",
     "seve_open_store",
     "seve_plan_effects",
     "seve_register_indicators",
@@ -152,6 +154,27 @@ def seve_plan_effects(event: Event[Any], before: Any, after: Any) -> Iterable[Ef
 
     Called by the recording service before the append; the effects are written to
     the outbox in the same transaction as the event.  Must be pure: no I/O.
+
+    .. versionadded:: 0.1
+    """
+
+
+# --- Personal data -------------------------------------------------------------
+
+
+@hookspec
+def seve_forget(erasure: Erasure) -> None:
+    """Drop what this plugin holds of personal data seve has just erased.
+
+    :param erasure: what was erased: the streams, the UIDs of their calendar
+        entries, the outbox keys deleted, and the names, e-mail addresses and phone
+        numbers to drop wherever the plugin keeps them (calendar feeds, logs of
+        sent messages, caches).
+
+    Called after an erasure on request (:func:`seve.privacy.forget`) or a retention
+    run (:func:`seve.privacy.apply_retention`) has rewritten the store, once per
+    plugin.  Must be idempotent: a plugin that raises is reported, and the operator
+    runs the erasure again.
 
     .. versionadded:: 0.1
     """

@@ -14,6 +14,15 @@ from collections.abc import Mapping
 import attrs
 from attrs import field, frozen
 
+from ._appointments import (
+    AgendaStatus,
+    Appointment,
+    AppointmentId,
+    ClockTime,
+    Place,
+    StaffContact,
+    clock_time,
+)
 from ._base import LabelledEnum, identifier, non_empty, personal, sensitive
 from ._ids import (
     CompanyEventId,
@@ -61,6 +70,8 @@ __all__ = [
 ]
 
 _OPTIONAL_ID = attrs.validators.optional(identifier)
+_OPTIONAL_CLOCK = attrs.validators.optional(clock_time)
+_OPTIONAL_TEXT = attrs.validators.optional(non_empty)
 _TEXTS = attrs.validators.deep_iterable(non_empty)
 
 # -- mise en relation ------------------------------------------------------------------------
@@ -144,9 +155,25 @@ class CompanyEventKind(LabelledEnum):
 
 @frozen(kw_only=True)
 class CompanyEvent:
-    """An *événement entreprise* and who took part.
+    """An *événement entreprise*: scheduled ahead (its calendar entries go to the staff,
+    the salarié·es invited, the employers and the prescripteurs), then held, with who
+    took part.
 
     :param participants: the salarié·es present (pseudonymous ids: still personal).
+    :param start: when it starts, ``"HH:MM"``; ``end``: when it ends.  Both or
+        neither; only timed events go in calendars.
+    :param place: where it takes place.
+    :param contact: the permanent·e to call about it.
+    :param invited: the salarié·es invited (personal).
+    :param bring: what participants bring ("votre CV").
+    :param status: kept by the fold: held when recorded after the fact, scheduled
+        when planned ahead, then held or cancelled.
+    :param sequence: kept by the fold: raised on every change, as the SEQUENCE of its
+        calendar entries.
+    :param reason: kept by the fold: why it was cancelled.
+
+    ``status``, ``sequence`` and ``reason`` belong to the fold: the values a payload
+    gives are replaced.  Count only the held ones as events that took place.
     """
 
     id: CompanyEventId = field(validator=identifier)
@@ -156,7 +183,21 @@ class CompanyEvent:
     participants: frozenset[SalarieId] = personal(factory=frozenset)
     prescripteurs: frozenset[PrescripteurId] = frozenset()
     staff: frozenset[StaffId] = frozenset()
-    title: str | None = field(default=None, validator=attrs.validators.optional(non_empty))
+    title: str | None = field(default=None, validator=_OPTIONAL_TEXT)
+    start: ClockTime | None = field(default=None, validator=_OPTIONAL_CLOCK)
+    end: ClockTime | None = field(default=None, validator=_OPTIONAL_CLOCK)
+    place: Place | None = None
+    contact: StaffContact | None = None
+    invited: frozenset[SalarieId] = personal(factory=frozenset)
+    bring: tuple[str, ...] = field(default=(), validator=_TEXTS)
+    status: AgendaStatus = AgendaStatus.HELD
+    sequence: int = 0
+    reason: str | None = field(default=None, validator=_OPTIONAL_TEXT)
+
+    @property
+    def held(self) -> bool:
+        """Whether it took place."""
+        return self.status is AgendaStatus.HELD
 
 
 class FollowUpKind(LabelledEnum):
@@ -181,7 +222,18 @@ class CompanyEventFollowUp:
 
 @frozen(kw_only=True)
 class FlashInfo:
-    """A *Flash Info*: a short meeting of salarié·es about jobs and companies."""
+    """A *Flash Info*: a short meeting of salarié·es about jobs and companies,
+    scheduled ahead or recorded once held.
+
+    :param present: the salarié·es present, once held (personal).
+    :param start: when it starts, ``"HH:MM"``; ``end``: when it ends.  Both or
+        neither; only timed sessions go in calendars.
+    :param contact: the permanent·e to call about it (default: who leads it).
+    :param invited: the salarié·es invited (personal).
+    :param status: kept by the fold, as for a :class:`CompanyEvent`.
+    :param sequence: kept by the fold: the SEQUENCE of its calendar entries.
+    :param reason: kept by the fold: why it was cancelled.
+    """
 
     id: FlashInfoId = field(validator=identifier)
     date: dt.date
@@ -189,6 +241,19 @@ class FlashInfo:
     topics: tuple[str, ...] = field(validator=_TEXTS)
     present: frozenset[SalarieId] = personal(factory=frozenset)
     employers: frozenset[EmployerId] = frozenset()
+    start: ClockTime | None = field(default=None, validator=_OPTIONAL_CLOCK)
+    end: ClockTime | None = field(default=None, validator=_OPTIONAL_CLOCK)
+    place: Place | None = None
+    contact: StaffContact | None = None
+    invited: frozenset[SalarieId] = personal(factory=frozenset)
+    status: AgendaStatus = AgendaStatus.HELD
+    sequence: int = 0
+    reason: str | None = field(default=None, validator=_OPTIONAL_TEXT)
+
+    @property
+    def held(self) -> bool:
+        """Whether it took place."""
+        return self.status is AgendaStatus.HELD
 
 
 # -- compétences ------------------------------------------------------------------------------
@@ -365,7 +430,8 @@ class JobMediation:
 
 @frozen(kw_only=True)
 class MediationFile:
-    """Everything médiation active of one parcours, folded from its events (PMSMP aside)."""
+    """Everything médiation active of one parcours, folded from its events (PMSMP aside),
+    and the appointments of the parcours."""
 
     mises_en_relation: Mapping[MiseEnRelationId, MiseEnRelation] = field(factory=dict)
     outcomes: tuple[MiseEnRelationOutcome, ...] = ()
@@ -376,6 +442,7 @@ class MediationFile:
     consents: Mapping[StoryId, Consent] = field(factory=dict)
     shares: tuple[StoryShare, ...] = ()
     job_mediations: Mapping[MediationId, JobMediation] = field(factory=dict)
+    appointments: Mapping[AppointmentId, Appointment] = field(factory=dict)
 
     def outcomes_of(self, mise_en_relation: MiseEnRelationId) -> tuple[MiseEnRelationOutcome, ...]:
         """The outcomes of one mise en relation, in order."""

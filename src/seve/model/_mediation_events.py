@@ -1,6 +1,7 @@
 """Médiation active as events: offers in the employer stream; mises en relation,
 compétences, valorisation and the suivi mediation in the parcours; company events
-and Flash Info in the structure stream.
+and Flash Info in the structure stream, scheduled ahead (then changed, cancelled or
+held) or recorded once held.
 
 Each payload class is followed by its fold rule; the fold refuses contradictions
 (an unknown offer, a follow-up for someone who was not there); the programme and
@@ -10,16 +11,26 @@ legal rules (consent before sharing a success story...) are in :mod:`seve.rules`
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 import attrs
 from attrs import field, frozen
 from dateutil.relativedelta import relativedelta
 
-from ._base import identifier
+from ._appointments import AgendaStatus, clock_minutes
+from ._base import identifier, non_empty
 from ._events import Event, StreamKind, event_type
 from ._fold import refuse, refuse_duplicate
-from ._ids import GridId, MediationId, OfferId, PrescripteurId, SkillId, StoryId
+from ._ids import (
+    CompanyEventId,
+    FlashInfoId,
+    GridId,
+    MediationId,
+    OfferId,
+    PrescripteurId,
+    SkillId,
+    StoryId,
+)
 from ._mediation import (
     CompanyEvent,
     CompanyEventFollowUp,
@@ -43,9 +54,15 @@ from ._parcours import PARCOURS, Parcours
 __all__ = [
     "SUIVI_MONTHS",
     "SUIVI_TOLERANCE",
+    "CompanyEventCancelled",
+    "CompanyEventChanged",
     "CompanyEventFollowedUp",
     "CompanyEventHeld",
+    "CompanyEventScheduled",
+    "FlashInfoCancelled",
+    "FlashInfoChanged",
     "FlashInfoHeld",
+    "FlashInfoScheduled",
     "JobMediationClosed",
     "JobMediationOpened",
     "JobProjectDefined",
@@ -61,6 +78,7 @@ __all__ = [
     "SuccessStoryShared",
     "SuccessStoryWritten",
     "SuiviMilestone",
+    "refuse_bad_times",
     "suivi_milestones",
 ]
 
@@ -69,6 +87,14 @@ _PARCOURS = StreamKind.PARCOURS
 
 def _file(state: Parcours, **changes: Any) -> Parcours:
     return attrs.evolve(state, mediation=attrs.evolve(state.mediation, **changes))
+
+
+def refuse_bad_times(start: str | None, end: str | None, *path: str) -> None:
+    """Refuse hours given by halves, or that do not start before they end."""
+    if (start is None) != (end is None):
+        refuse("agenda.horaires", "l'heure de début et l'heure de fin vont ensemble", *path)
+    if start is not None and end is not None and clock_minutes(start) >= clock_minutes(end):
+        refuse("agenda.horaires", f"l'horaire {start}-{end} doit commencer avant de finir", *path)
 
 
 # -- offers (employer stream) ------------------------------------------------------------------
@@ -445,10 +471,153 @@ def _mediation_closed(state: Parcours, event: Event[JobMediationClosed]) -> Parc
 # -- company events and Flash Info (structure stream) ------------------------------------------
 
 
+@frozen(kw_only=True)
+class _Agenda:
+    """What the folds of company events and Flash Info say of the moments they keep."""
+
+    noun: str
+    name: str
+    duplicate_code: str
+    unknown_code: str
+    status_code: str
+    #: What a held record may leave out, to be taken from the moment as scheduled.
+    kept_when_held: tuple[str, ...]
+
+
+_COMPANY_EVENTS: Final = _Agenda(
+    noun="l'événement",
+    name="événement",
+    duplicate_code="evenement_entreprise.doublon",
+    unknown_code="evenement_entreprise.inconnu",
+    status_code="evenement_entreprise.statut",
+    kept_when_held=(
+        *("title", "start", "end", "place", "contact", "invited", "bring"),
+        *("employers", "prescripteurs", "staff"),
+    ),
+)
+_FLASH_INFOS: Final = _Agenda(
+    noun="le Flash Info",
+    name="Flash Info",
+    duplicate_code="flash_info.doublon",
+    unknown_code="flash_info.inconnu",
+    status_code="flash_info.statut",
+    kept_when_held=("start", "end", "place", "contact", "invited", "employers"),
+)
+
+M = TypeVar("M", CompanyEvent, FlashInfo)
+
+
+def _new(agenda: _Agenda, known: M | None, new: M, *path: str) -> None:
+    if known is not None:
+        refuse(agenda.duplicate_code, f"{agenda.noun} {new.id} existe déjà", *path, "id")
+    refuse_bad_times(new.start, new.end, *path, "end")
+
+
+def _pending(agenda: _Agenda, known: M | None, key: str, step: str, *path: str) -> M:
+    """The scheduled moment ``key``, for a change or a cancellation."""
+    if known is None:
+        refuse(agenda.unknown_code, f"aucun {agenda.name} {key} dans cette structure", *path)
+    if known.status is not AgendaStatus.SCHEDULED:
+        refuse(
+            agenda.status_code,
+            f"{agenda.noun} {key} est {known.status.label.lower()} : seul un {agenda.name} "
+            f"prévu peut {step}",
+            *path,
+        )
+    return known
+
+
+def _scheduled(agenda: _Agenda, known: M | None, new: M, *path: str) -> M:
+    _new(agenda, known, new, *path)
+    return attrs.evolve(new, status=AgendaStatus.SCHEDULED, sequence=0, reason=None)
+
+
+def _changed(agenda: _Agenda, known: M | None, new: M, *path: str) -> M:
+    known = _pending(agenda, known, new.id, "changer", *path, "id")
+    refuse_bad_times(new.start, new.end, *path, "end")
+    return attrs.evolve(
+        new, status=AgendaStatus.SCHEDULED, sequence=known.sequence + 1, reason=None
+    )
+
+
+def _cancelled(agenda: _Agenda, known: M | None, key: str, reason: str | None, *path: str) -> M:
+    known = _pending(agenda, known, key, "être annulé", *path)
+    return attrs.evolve(
+        known, status=AgendaStatus.CANCELLED, sequence=known.sequence + 1, reason=reason
+    )
+
+
+def _held(agenda: _Agenda, known: M | None, held: M, *path: str) -> M:
+    """The record of a held moment: the held record alone when nothing was scheduled;
+    otherwise the schedule, completed by the held record (which may leave out what the
+    schedule said: hours, place, invited...)."""
+    if known is None or known.status is AgendaStatus.HELD:
+        _new(agenda, known, held, *path)
+        return attrs.evolve(held, status=AgendaStatus.HELD, sequence=0, reason=None)
+    known = _pending(agenda, known, held.id, "être tenu", *path, "id")
+    kept = {name: getattr(known, name) for name in agenda.kept_when_held if not getattr(held, name)}
+    merged = attrs.evolve(held, **kept)
+    refuse_bad_times(merged.start, merged.end, *path, "end")
+    return attrs.evolve(merged, status=AgendaStatus.HELD, sequence=known.sequence + 1, reason=None)
+
+
+@event_type("company_event_scheduled", stream=StreamKind.SIAE)
+@frozen(kw_only=True)
+class CompanyEventScheduled:
+    """A company event is planned: its day and hours, place, employers, staff,
+    prescripteurs and the salarié·es invited.  Its calendar entries go to each of them."""
+
+    event: CompanyEvent
+
+
+@STRUCTURE.rule(CompanyEventScheduled)
+def _company_event_scheduled(state: Structure, event: Event[CompanyEventScheduled]) -> Structure:
+    new = event.payload.event
+    planned = _scheduled(_COMPANY_EVENTS, state.company_events.get(new.id), new, "event")
+    return attrs.evolve(state, company_events={**state.company_events, new.id: planned})
+
+
+@event_type("company_event_changed", stream=StreamKind.SIAE)
+@frozen(kw_only=True)
+class CompanyEventChanged:
+    """A scheduled company event moves or changes (hours, place, who is invited...):
+    the whole event as it now stands, under the same id."""
+
+    event: CompanyEvent
+
+
+@STRUCTURE.rule(CompanyEventChanged)
+def _company_event_changed(state: Structure, event: Event[CompanyEventChanged]) -> Structure:
+    new = event.payload.event
+    changed = _changed(_COMPANY_EVENTS, state.company_events.get(new.id), new, "event")
+    return attrs.evolve(state, company_events={**state.company_events, new.id: changed})
+
+
+@event_type("company_event_cancelled", stream=StreamKind.SIAE)
+@frozen(kw_only=True)
+class CompanyEventCancelled:
+    """A scheduled company event will not take place."""
+
+    event: CompanyEventId = field(validator=identifier)
+    reason: str | None = field(default=None, validator=attrs.validators.optional(non_empty))
+
+
+@STRUCTURE.rule(CompanyEventCancelled)
+def _company_event_cancelled(state: Structure, event: Event[CompanyEventCancelled]) -> Structure:
+    p = event.payload
+    known = state.company_events.get(p.event)
+    cancelled = _cancelled(_COMPANY_EVENTS, known, p.event, p.reason, "event")
+    return attrs.evolve(state, company_events={**state.company_events, p.event: cancelled})
+
+
 @event_type("company_event_held", stream=StreamKind.SIAE)
 @frozen(kw_only=True)
 class CompanyEventHeld:
-    """A job dating, a presentation of métiers, a visit, a "cas d'école" day took place."""
+    """A job dating, a presentation of métiers, a visit, a "cas d'école" day took place.
+
+    For an event scheduled ahead (same id), what the record leaves out (hours, place,
+    invited, staff...) is taken from the schedule.
+    """
 
     event: CompanyEvent
 
@@ -456,10 +625,9 @@ class CompanyEventHeld:
 @STRUCTURE.rule(CompanyEventHeld)
 def _company_event(state: Structure, event: Event[CompanyEventHeld]) -> Structure:
     held = event.payload.event
-    refuse_duplicate(
-        held.id, state.company_events, "evenement_entreprise.doublon", "l'événement", "event", "id"
-    )
-    return attrs.evolve(state, company_events={**state.company_events, held.id: held})
+    known = state.company_events.get(held.id)
+    record = _held(_COMPANY_EVENTS, known, held, "event")
+    return attrs.evolve(state, company_events={**state.company_events, held.id: record})
 
 
 @event_type("company_event_followed_up", stream=StreamKind.SIAE)
@@ -493,10 +661,58 @@ def _followed_up(state: Structure, event: Event[CompanyEventFollowedUp]) -> Stru
     return attrs.evolve(state, follow_ups=(*state.follow_ups, f))
 
 
+@event_type("flash_info_scheduled", stream=StreamKind.SIAE)
+@frozen(kw_only=True)
+class FlashInfoScheduled:
+    """A Flash Info session is planned, with the salarié·es invited."""
+
+    session: FlashInfo
+
+
+@STRUCTURE.rule(FlashInfoScheduled)
+def _flash_info_scheduled(state: Structure, event: Event[FlashInfoScheduled]) -> Structure:
+    new = event.payload.session
+    planned = _scheduled(_FLASH_INFOS, state.flash_infos.get(new.id), new, "session")
+    return attrs.evolve(state, flash_infos={**state.flash_infos, new.id: planned})
+
+
+@event_type("flash_info_changed", stream=StreamKind.SIAE)
+@frozen(kw_only=True)
+class FlashInfoChanged:
+    """A scheduled Flash Info moves or changes: the whole session, under the same id."""
+
+    session: FlashInfo
+
+
+@STRUCTURE.rule(FlashInfoChanged)
+def _flash_info_changed(state: Structure, event: Event[FlashInfoChanged]) -> Structure:
+    new = event.payload.session
+    changed = _changed(_FLASH_INFOS, state.flash_infos.get(new.id), new, "session")
+    return attrs.evolve(state, flash_infos={**state.flash_infos, new.id: changed})
+
+
+@event_type("flash_info_cancelled", stream=StreamKind.SIAE)
+@frozen(kw_only=True)
+class FlashInfoCancelled:
+    """A scheduled Flash Info will not take place."""
+
+    session: FlashInfoId = field(validator=identifier)
+    reason: str | None = field(default=None, validator=attrs.validators.optional(non_empty))
+
+
+@STRUCTURE.rule(FlashInfoCancelled)
+def _flash_info_cancelled(state: Structure, event: Event[FlashInfoCancelled]) -> Structure:
+    p = event.payload
+    known = state.flash_infos.get(p.session)
+    cancelled = _cancelled(_FLASH_INFOS, known, p.session, p.reason, "session")
+    return attrs.evolve(state, flash_infos={**state.flash_infos, p.session: cancelled})
+
+
 @event_type("flash_info_held", stream=StreamKind.SIAE)
 @frozen(kw_only=True)
 class FlashInfoHeld:
-    """A Flash Info session took place, with the salarié·es present."""
+    """A Flash Info session took place, with the salarié·es present (for a session
+    scheduled ahead, what the record leaves out is taken from the schedule)."""
 
     session: FlashInfo
 
@@ -504,7 +720,6 @@ class FlashInfoHeld:
 @STRUCTURE.rule(FlashInfoHeld)
 def _flash_info(state: Structure, event: Event[FlashInfoHeld]) -> Structure:
     session = event.payload.session
-    refuse_duplicate(
-        session.id, state.flash_infos, "flash_info.doublon", "le Flash Info", "session", "id"
-    )
-    return attrs.evolve(state, flash_infos={**state.flash_infos, session.id: session})
+    known = state.flash_infos.get(session.id)
+    record = _held(_FLASH_INFOS, known, session, "session")
+    return attrs.evolve(state, flash_infos={**state.flash_infos, session.id: record})

@@ -1,7 +1,10 @@
 """The structure and employer streams: who the SIAE is, who works there, who it works with.
 
-Later work (the shared company file, partnership conventions) adds event types to
-the employer stream; here are the facts every other stream refers to.
+The employer stream of a company is its file, shared by the whole team and by every
+SIAE of the territory that works with it: its sites and contacts, every interaction
+with it and who holds each relation (``_interaction_events.py``), the offers captured
+(``_mediation_events.py``) and its conventions de partenariat
+(``_convention_events.py``).
 """
 
 from __future__ import annotations
@@ -13,10 +16,21 @@ import attrs
 from attrs import field, frozen
 
 from ._base import identifier
+from ._conventions import ConventionId, Partnership
 from ._employers import Company, ContactPerson, Site
 from ._events import Event, StreamKind, event_type
 from ._fold import Fold, refuse
-from ._ids import CompanyEventId, ContactId, FlashInfoId, OfferId, SiteId, StaffId, StreamId
+from ._ids import (
+    CompanyEventId,
+    ContactId,
+    FlashInfoId,
+    OfferId,
+    SiaeId,
+    SiteId,
+    StaffId,
+    StreamId,
+)
+from ._interactions import Interaction, InteractionId, RelationTransfer
 from ._mediation import CompanyEvent, CompanyEventFollowUp, FlashInfo
 from ._offers import Offer
 from ._structures import Siae, StaffMember
@@ -52,16 +66,37 @@ class Structure:
 
 @frozen(kw_only=True)
 class Employer:
-    """A company with its sites and contacts, folded from the employer stream."""
+    """A company's file, folded from its employer stream.
+
+    :param registered_on: the day it entered the company file.
+    :param interactions: every contact of the SIAE team with it, in order.
+    :param holders: for each SIAE working with it, the permanent·e who holds the
+        relation (the first to record a contact, until it is transferred).
+    :param transfers: every transfer of a relation, in order.
+    :param partnerships: its conventions de partenariat, renewals included.
+    """
 
     stream: StreamId
     version: int
     updated_at: dt.datetime
     company: Company
+    registered_on: dt.date | None = None
     sites: Mapping[SiteId, Site] = field(factory=dict)
     contacts: Mapping[ContactId, ContactPerson] = field(factory=dict)
     offers: Mapping[OfferId, Offer] = field(factory=dict)
+    interactions: Mapping[InteractionId, Interaction] = field(factory=dict)
+    holders: Mapping[SiaeId, StaffId] = field(factory=dict)
+    transfers: tuple[RelationTransfer, ...] = ()
+    partnerships: Mapping[ConventionId, Partnership] = field(factory=dict)
     closed: bool = False
+
+    @property
+    def siaes(self) -> frozenset[SiaeId]:
+        """The SIAE that work with the company: a contact, a relation or a convention."""
+        found = {i.siae for i in self.interactions.values()} | set(self.holders)
+        for partnership in self.partnerships.values():
+            found |= partnership.convention.siaes
+        return frozenset(found)
 
 
 #: The fold of structure streams.
@@ -130,7 +165,11 @@ class CompanyRegistered:
 @EMPLOYER.starts(CompanyRegistered)
 def _company_registered(event: Event[CompanyRegistered]) -> Employer:
     return Employer(
-        stream=event.stream, version=0, updated_at=event.occurred_at, company=event.payload.company
+        stream=event.stream,
+        version=0,
+        updated_at=event.occurred_at,
+        company=event.payload.company,
+        registered_on=event.day,
     )
 
 

@@ -23,6 +23,7 @@ from ._base import (
     positive_decimal,
     value_only,
 )
+from ._consent import MessagingConsents
 from ._contracts import (
     CddiDerogation,
     Contract,
@@ -143,6 +144,8 @@ class Parcours:
     pmsmps: Mapping[PmsmpId, Pmsmp] = field(factory=dict)
     job_project: JobProject | None = None
     mediation: MediationFile = field(factory=MediationFile)
+    #: what the person agreed to receive, on which channel (see :mod:`seve.messaging`)
+    messaging_consents: MessagingConsents = field(factory=MessagingConsents)
 
     @property
     def closed(self) -> bool:
@@ -246,9 +249,13 @@ def _embauche(event: Event[Embauche]) -> Parcours:
 @event_type("personal_data_recorded", stream=_PARCOURS)
 @frozen(kw_only=True)
 class PersonalDataRecorded:
-    """What identifies the person, recorded (or corrected) apart from every other fact."""
+    """What identifies the person, recorded (or corrected) apart from every other fact.
 
-    data: PersonalData
+    ``data`` is ``None`` once erased (right to erasure, retention: see
+    :mod:`seve.privacy`): the event stays in the log, the person is no longer in it.
+    """
+
+    data: PersonalData | None
 
 
 @PARCOURS.rule(PersonalDataRecorded, when_closed=True)

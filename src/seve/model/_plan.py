@@ -7,7 +7,7 @@ import datetime as dt
 import attrs
 from attrs import field, frozen
 
-from ._base import LabelledEnum, date_range, identifier, non_empty, sensitive
+from ._base import LabelledEnum, date_range, identifier, non_empty, personal, sensitive
 from ._ids import ActionId, BilanId, EmployerId, FreinId, ObjectiveId
 
 __all__ = [
@@ -116,12 +116,14 @@ class BilanKind(LabelledEnum):
 
 @frozen(kw_only=True)
 class Bilan:
-    """A review; its notes stay within the SIAE staff."""
+    """A review: its private ``notes`` stay within the SIAE staff; its ``synthesis``
+    is what may be shared with the person and their prescripteur."""
 
     id: BilanId = field(validator=identifier)
     kind: BilanKind
     date: dt.date
     notes: str | None = sensitive(default=None)
+    synthesis: str | None = personal(default=None)
 
 
 class SuiviWith(LabelledEnum):
@@ -133,7 +135,11 @@ class SuiviWith(LabelledEnum):
 
 @frozen(kw_only=True)
 class SuiviContact:
-    """A follow-up contact after the sortie (suivi dans l'emploi)."""
+    """A follow-up contact after the sortie (suivi dans l'emploi).
+
+    Like a :class:`Bilan`, its private ``notes`` stay within the SIAE staff and its
+    ``synthesis`` may be shared with the person and their prescripteur.
+    """
 
     date: dt.date
     party: SuiviWith
@@ -142,3 +148,4 @@ class SuiviContact:
         default=None, validator=attrs.validators.optional(identifier)
     )
     notes: str | None = sensitive(default=None)
+    synthesis: str | None = personal(default=None)

@@ -10,16 +10,15 @@ the legal rules in :mod:`seve.rules`.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from decimal import Decimal
-from typing import Any, Final, NewType
+from typing import Final
 
 import attrs
 from attrs import field, frozen
 
+from ._appointments import ClockTime, Place, StaffContact, clock_minutes, clock_time
 from ._base import (
-    FieldError,
     LabelledEnum,
     date_range,
     identifier,
@@ -46,18 +45,6 @@ __all__ = [
     "week_of",
     "weekly_schedule",
 ]
-
-#: A time of day, ``"HH:MM"`` on 24 hours (``"08:30"``, ``"17:00"``).
-ClockTime = NewType("ClockTime", str)
-
-_CLOCK: Final = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
-
-
-def _clock(_inst: object, _attribute: attrs.Attribute[Any], value: Any) -> None:
-    if not isinstance(value, str) or _CLOCK.fullmatch(value) is None:
-        raise FieldError(
-            "format.heure", f"heure invalide {value!r} : attendu HH:MM sur 24 heures (ex. 08:30)"
-        )
 
 
 class PmsmpObjective(LabelledEnum):
@@ -100,24 +87,19 @@ class PmsmpParty(LabelledEnum):
 class Period:
     """A period of presence within one day, from ``start`` to ``end`` (``"HH:MM"``)."""
 
-    start: ClockTime = field(validator=_clock)
-    end: ClockTime = field(validator=_clock)
+    start: ClockTime = field(validator=clock_time)
+    end: ClockTime = field(validator=clock_time)
 
     @property
     def bounds(self) -> tuple[int, int]:
         """Its start and end, in minutes since midnight."""
-        return _minutes(self.start), _minutes(self.end)
+        return clock_minutes(self.start), clock_minutes(self.end)
 
     @property
     def minutes(self) -> int:
         """Its length in minutes (zero or less when it does not start before it ends)."""
         start, end = self.bounds
         return end - start
-
-
-def _minutes(clock: str) -> int:
-    hours, minutes = clock.split(":")
-    return int(hours) * 60 + int(minutes)
 
 
 @frozen(kw_only=True)
@@ -183,6 +165,12 @@ class PmsmpConvention:
     :param tasks: the activities the person will do.
     :param excluded_uses: the forbidden uses the host declares the PMSMP is *not* for;
         all four must be declared (art. L5135-7).
+    :param place: where the person goes (the convention's *lieu d'exécution*), as
+        calendars show it.
+    :param referent: the permanent·e who follows the PMSMP for the SIAE (the
+        convention's *référent*): the contact in every calendar entry.
+    :param tutor_name: the tutor·rice's name, for the person to ask for on arrival.
+    :param bring: what the person brings (safety shoes, a copy of the convention...).
     """
 
     id: PmsmpId = field(validator=identifier)
@@ -198,6 +186,10 @@ class PmsmpConvention:
     prescripteur: PrescripteurId | None = personal(
         default=None, validator=attrs.validators.optional(identifier)
     )
+    place: Place | None = None
+    referent: StaffContact | None = None
+    tutor_name: str | None = field(default=None, validator=attrs.validators.optional(non_empty))
+    bring: tuple[str, ...] = field(default=(), validator=attrs.validators.deep_iterable(non_empty))
 
     @property
     def days(self) -> int:
@@ -284,6 +276,8 @@ class Pmsmp:
     :param renews: the PMSMP this one renews, for a renewal.
     :param renewed_by: the renewal of this PMSMP, once drafted.
     :param reason: why it was rejected or cancelled.
+    :param sequence: raised by the fold on every change a calendar shows (validated,
+        amended, ended, rejected, cancelled): the SEQUENCE of its calendar entries.
     """
 
     convention: PmsmpConvention
@@ -293,6 +287,7 @@ class Pmsmp:
     renewed_by: PmsmpId | None = None
     bilan: PmsmpBilan | None = None
     reason: str | None = personal(default=None)
+    sequence: int = 0
 
     @property
     def id(self) -> PmsmpId:

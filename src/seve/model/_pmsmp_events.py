@@ -1,14 +1,17 @@
 """The lifecycle of a PMSMP as events of the parcours: drafted, signed by each party,
-validated, started, ended with its bilan; rejected or cancelled with a reason; renewed.
+validated, amended, started, ended with its bilan; rejected or cancelled with a reason;
+renewed.
 
 The fold refuses only steps that contradict the lifecycle (starting a convention
 that is not validated, signing twice...); the legal rules (one month, one renewal,
-the limits per host, the schedule) are in :mod:`seve.rules`.
+the limits per host, the schedule) are in :mod:`seve.rules`.  It also keeps the
+PMSMP's ``sequence``, raised on every change its calendar entries show.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection
+from typing import Any
 
 import attrs
 from attrs import field, frozen
@@ -21,6 +24,7 @@ from ._parcours import PARCOURS, Parcours
 from ._pmsmp import Pmsmp, PmsmpBilan, PmsmpConvention, PmsmpOutcome, PmsmpParty, PmsmpStatus
 
 __all__ = [
+    "PmsmpAmended",
     "PmsmpCancelled",
     "PmsmpDrafted",
     "PmsmpEnded",
@@ -57,6 +61,11 @@ def _at(state: Parcours, pmsmp_id: PmsmpId, allowed: Collection[PmsmpStatus], st
 
 def _with(state: Parcours, *pmsmps: Pmsmp) -> Parcours:
     return attrs.evolve(state, pmsmps={**state.pmsmps, **{p.id: p for p in pmsmps}})
+
+
+def _changed(pmsmp: Pmsmp, **changes: Any) -> Pmsmp:
+    """The PMSMP after a change its calendar entries show: its sequence goes up."""
+    return attrs.evolve(pmsmp, sequence=pmsmp.sequence + 1, **changes)
 
 
 def _new(state: Parcours, convention: PmsmpConvention) -> None:
@@ -137,7 +146,7 @@ def _validated(state: Parcours, event: Event[PmsmpValidated]) -> Parcours:
             f"la PMSMP {pmsmp.id} ne peut être validée sans la signature de : {names}",
             "convention",
         )
-    return _with(state, attrs.evolve(pmsmp, status=PmsmpStatus.VALIDATED))
+    return _with(state, _changed(pmsmp, status=PmsmpStatus.VALIDATED))
 
 
 @event_type("pmsmp_started", stream=_PARCOURS)
@@ -170,7 +179,7 @@ def _ended(state: Parcours, event: Event[PmsmpEnded]) -> Parcours:
     if p.bilan.outcome is PmsmpOutcome.NOT_SHOWN:
         allowed.add(PmsmpStatus.VALIDATED)
     pmsmp = _at(state, p.convention, allowed, "se terminer avec ce bilan")
-    return _with(state, attrs.evolve(pmsmp, status=PmsmpStatus.ENDED, bilan=p.bilan))
+    return _with(state, _changed(pmsmp, status=PmsmpStatus.ENDED, bilan=p.bilan))
 
 
 @event_type("pmsmp_rejected", stream=_PARCOURS)
@@ -187,7 +196,7 @@ class PmsmpRejected:
 def _rejected(state: Parcours, event: Event[PmsmpRejected]) -> Parcours:
     p = event.payload
     pmsmp = _at(state, p.convention, {PmsmpStatus.DRAFTED}, "être refusée")
-    return _with(state, attrs.evolve(pmsmp, status=PmsmpStatus.REJECTED, reason=p.reason))
+    return _with(state, _changed(pmsmp, status=PmsmpStatus.REJECTED, reason=p.reason))
 
 
 @event_type("pmsmp_cancelled", stream=_PARCOURS)
@@ -204,4 +213,33 @@ def _cancelled(state: Parcours, event: Event[PmsmpCancelled]) -> Parcours:
     p = event.payload
     open_ = [s for s in PmsmpStatus if not s.closed]
     pmsmp = _at(state, p.convention, open_, "être annulée")
-    return _with(state, attrs.evolve(pmsmp, status=PmsmpStatus.CANCELLED, reason=p.reason))
+    return _with(state, _changed(pmsmp, status=PmsmpStatus.CANCELLED, reason=p.reason))
+
+
+@event_type("pmsmp_amended", stream=_PARCOURS)
+@frozen(kw_only=True)
+class PmsmpAmended:
+    """An avenant agreed by the parties before the period starts: new days, hours,
+    place, tutor or activities.  The amended convention keeps its id, its objective and
+    its host (for another objective or host, draft a new convention); it replaces the
+    whole convention, and the PMSMP keeps its signatures and status."""
+
+    convention: PmsmpConvention
+
+
+@PARCOURS.rule(PmsmpAmended)
+def _amended(state: Parcours, event: Event[PmsmpAmended]) -> Parcours:
+    new = event.payload.convention
+    allowed = (PmsmpStatus.DRAFTED, PmsmpStatus.VALIDATED)
+    pmsmp = _at(state, new.id, allowed, "recevoir un avenant")
+    old = pmsmp.convention
+    for name, label in (("objective", "l'objet"), ("host", "la structure d'accueil")):
+        if getattr(new, name) != getattr(old, name):
+            refuse(
+                "pmsmp.avenant",
+                f"un avenant garde {label} de la PMSMP {new.id} : pour en changer, "
+                "une nouvelle convention",
+                "convention",
+                name,
+            )
+    return _with(state, _changed(pmsmp, convention=new))

@@ -13,6 +13,13 @@ from ._contracts import (
     check_contract_kind,
     check_mission,
 )
+from ._conventions import (
+    check_convention_commitments,
+    check_convention_dates,
+    check_convention_overlap,
+    check_convention_signatures,
+    check_interaction_dates,
+)
 from ._engine import FOLDS, apply, check, replay
 from ._mediation import check_mise_en_relation, check_valorisation
 from ._mise_a_disposition import AI_COMPANY_HOURS, check_mise_a_disposition
@@ -44,6 +51,11 @@ __all__ = [
     "check",
     "check_cddi",
     "check_contract_kind",
+    "check_convention_commitments",
+    "check_convention_dates",
+    "check_convention_overlap",
+    "check_convention_signatures",
+    "check_interaction_dates",
     "check_mise_a_disposition",
     "check_mise_en_relation",
     "check_mission",

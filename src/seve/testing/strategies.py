@@ -42,6 +42,7 @@ from hypothesis import strategies as st
 
 from seve.model import (
     PARIS,
+    Channel,
     ClockTime,
     Company,
     Contract,
@@ -381,6 +382,11 @@ def _clock_times() -> st.SearchStrategy[ClockTime]:
 @strategy_for(RomeCode)
 def _rome_codes() -> st.SearchStrategy[RomeCode]:
     return st.from_regex(r"[A-N][0-9]{4}", fullmatch=True).map(RomeCode)
+
+
+@strategy_for(Channel)
+def _channels() -> st.SearchStrategy[Channel]:
+    return st.sampled_from(["email", "sms", "whatsapp", "signal"]).map(Channel)
 
 
 @strategy_for(MotifTable)

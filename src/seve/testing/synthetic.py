@@ -36,7 +36,7 @@ import random
 import unicodedata
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
-from typing import Any, Final, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar
 
 import attrs
 from attrs import field, frozen
@@ -120,6 +120,9 @@ from seve.model import (
     stream_id,
 )
 from seve.rules import AI_COMPANY_HOURS, months_after
+
+if TYPE_CHECKING:
+    from ._synthetic_companies import CompanyPlan
 
 __all__ = ["Scenario", "SortieTargets", "generate", "scenario_for_events"]
 
@@ -235,6 +238,12 @@ class Scenario:
         the stay leaves time for it.
     :param early_exit_rate: share of sorties (retraits aside) before 3 months.
     :param sorties: the target exits (by default, :meth:`SortieTargets.for_kind`).
+    :param mediation: add PMSMP and mises en relation to the parcours (drawn apart:
+        the other events stay those of the same scenario without them).
+    :param company_file: add the shared company file: interactions with each employer,
+        transfers of relations, conventions de partenariat with their lifecycle, and the
+        visits and events of the partners in the structure stream (drawn apart: the other
+        events stay those of the same scenario without them).
     """
 
     seed: int
@@ -249,6 +258,8 @@ class Scenario:
     frein_lift_rate: float = field(default=0.55, validator=_share)
     early_exit_rate: float = field(default=0.10, validator=_share)
     sorties: SortieTargets = field(default=attrs.Factory(_default_targets, takes_self=True))
+    mediation: bool = False
+    company_file: bool = True
 
     @property
     def end(self) -> dt.date:
@@ -280,7 +291,7 @@ def scenario_for_events(
     # Parcours hired late in the period are cut at its end; their events come early
     # (embauche, freins), so about a third of a span's worth of events is lost.
     completeness = max(0.3, 1.0 - 0.35 * span / days)
-    left = n_events - structure - _EVENTS_PER_EMPLOYER * employers
+    left = n_events - structure - _events_per_employer(years) * employers
     parcours = max(0, round(left / (per_parcours * completeness)))
     return Scenario(
         seed=seed,
@@ -302,6 +313,19 @@ _EVENTS_PER_PARCOURS: Final = {
     SiaeKind.EITI: (24.2, 300.0),
 }
 _EVENTS_PER_EMPLOYER: Final = 4.6
+#: Events of the company file per employer (interactions, conventions, partners'
+#: visits) approach this over the years: most companies go quiet, partners do not.
+_COMPANY_FILE_EVENTS: Final = 14.5
+_COMPANY_FILE_YEARS: Final = 3.2
+
+
+def _events_per_employer(years: float) -> float:
+    """Events per employer over ``years`` (registration, sites, contacts, company file),
+    fitted on large runs; they size :func:`scenario_for_events`."""
+    return _EVENTS_PER_EMPLOYER + _COMPANY_FILE_EVENTS * (
+        1 - math.exp(-years / _COMPANY_FILE_YEARS)
+    )
+
 
 # -- reference data -----------------------------------------------------------------------
 
@@ -856,6 +880,12 @@ class _World:
                 )
             ]
         )
+        # The company file: how the SIAE works with each employer (see _synthetic_companies).
+        self.companies: tuple[CompanyPlan, ...] | None = None
+        if scenario.company_file:
+            from ._synthetic_companies import plan_companies
+
+            self.companies = plan_companies(self)
 
     def _staff(self, rng: random.Random) -> list[StaffMember]:
         hires_a_year = self.scenario.parcours * 365 / self.scenario.days
@@ -910,6 +940,10 @@ class _World:
         for member in self.staff:
             minute += 1
             plan.add(minute, StaffMemberJoined(member=member))
+        if self.companies is not None:
+            from ._synthetic_companies import add_partner_events
+
+            add_partner_events(self, plan)
         return _Stream(stream_id(StreamKind.SIAE, self.siae.id), plan.items)
 
     # -- employer streams -------------------------------------------------------------
@@ -977,6 +1011,10 @@ class _World:
                     )
                 ),
             )
+        if self.companies is not None:
+            from ._synthetic_companies import add_company_file
+
+            add_company_file(self, index, plan)
         return _Stream(stream_id(StreamKind.EMPLOYER, ref.id), plan.items)
 
     # -- parcours streams ---------------------------------------------------------------
@@ -1433,6 +1471,10 @@ class _ParcoursPlan:
             after_closing=True,
         )
         self._suivi(sortie_day, closing, category, motif, employer)
+        if self.scenario.mediation:
+            from ._synthetic_mediation import plan_mediation
+
+            plan_mediation(self, category, motif, sortie_day, employer)
         return _Stream(stream_id(StreamKind.PARCOURS, f"p-{self.key}"), plan.items)
 
     def _bilan(self, kind: BilanKind, day: dt.date) -> BilanRecorded:
