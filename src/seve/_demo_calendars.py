@@ -183,7 +183,8 @@ class _Agenda:
             )
         )
 
-    def slot(self, day: dt.date, length: int = 60) -> tuple[ClockTime, ClockTime]:
+    def slot(self, length: int = 60) -> tuple[ClockTime, ClockTime]:
+        """A slot of ``length`` minutes, in the morning or the afternoon."""
         start = self.rng.choice([9 * 60, 10 * 60, 11 * 60, 14 * 60, 15 * 60 + 30])
         end = start + length
         return (
@@ -231,7 +232,7 @@ class _Agenda:
             if kind is AppointmentKind.SUIVI and known.left is not None and day < known.left:
                 continue
             index[event.stream] += 1
-            start, end = self.slot(day)
+            start, end = self.slot()
             appointment = Appointment(
                 id=AppointmentId(f"rdv-{index[event.stream]}"),
                 kind=kind,
@@ -251,7 +252,7 @@ class _Agenda:
             draw = self.rng.random()
             later = scheduled + dt.timedelta(days=2)
             if draw < 0.15:
-                start, end = self.slot(day)
+                start, end = self.slot()
                 moved = attrs.evolve(appointment, start=start, end=end)
                 self.add(event.stream, later, referent.staff, AppointmentChanged(appointment=moved))
             elif draw < 0.22:

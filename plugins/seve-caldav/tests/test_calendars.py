@@ -24,9 +24,9 @@ from seve.testing._effects_contract import calendar_entry
 from seve_caldav import CaldavCalendars, NotConfigured, from_environ
 
 sys.path.insert(0, str(Path(__file__).parent))
-from test_contract import read_back
+from caldav_helpers import read_back
 
-# the calendar tests' world: Leïla's parcours and her PMSMP
+# seve's own calendar tests' world (this repository): Leïla's parcours and her PMSMP
 sys.path.insert(0, str(Path(__file__).parents[3] / "tests"))
 from calendar_world import parcours, pmsmp_convention, validated
 

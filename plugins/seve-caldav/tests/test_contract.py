@@ -3,26 +3,17 @@ read back from the server with a CalDAV client of its own."""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Mapping
+from pathlib import Path
 
 import pytest
-from caldav.davclient import DAVClient
 
 from seve.testing.contract import CalendarContract
-from seve_caldav import CaldavCalendars, collection_id
+from seve_caldav import CaldavCalendars
 
-
-def read_back(url: str, user: str, calendar: str) -> dict[str, str]:
-    """The entries of one calendar, as the server gives them to another client."""
-    client = DAVClient(url=url, username=user, password="x", require_tls=False)
-    principal = client.principal()  # type: ignore[no-untyped-call]
-    wanted = collection_id(calendar)
-    for collection in principal.calendars():
-        if str(collection.url).rstrip("/").rsplit("/", 1)[-1] == wanted:
-            return {
-                str(obj.icalendar_component["uid"]): obj.data for obj in collection.get_events()
-            }
-    return {}
+sys.path.insert(0, str(Path(__file__).parent))
+from caldav_helpers import read_back
 
 
 class TestCaldavCalendars(CalendarContract):
