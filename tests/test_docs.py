@@ -48,7 +48,10 @@ def test_every_event_type_is_documented() -> None:
 
 def test_the_readme_gives_exactly_two_setup_commands() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert "python3 -m pip install . ./plugins/seve-sqlite && python3 -m seve demo" in readme
+    assert (
+        "python3 -m pip install . ./plugins/seve-sqlite ./plugins/seve-ics ./plugins/seve-smtp"
+        " && python3 -m seve demo"
+    ) in readme
     assert "bash scripts/test.sh" in readme
     assert "bash scripts/test.sh" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
 

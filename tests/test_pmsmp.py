@@ -30,6 +30,7 @@ from seve.model import (
     Period,
     PersonalData,
     PersonalDataRecorded,
+    PmsmpAmended,
     PmsmpBilan,
     PmsmpCancelled,
     PmsmpConvention,
@@ -399,6 +400,15 @@ def test_forty_eight_hours_a_week(log: Log) -> None:
             legal="Code du travail, art. L3121-20 (plafond de la plateforme de l'immersion)",
         )
     ]
+
+
+def test_an_avenant_is_held_to_every_rule_of_a_convention(log: Log) -> None:
+    week = [(f"2025-03-{n:02}", EIGHT) for n in range(3, 9)]
+    ok = convention("2025-03-03", "2025-03-09", schedule=schedule(*week))
+    validated(log, ok)
+    more = schedule(*week[:-1], ("2025-03-08", [("08:00", "16:01")]))
+    amended = attrs.evolve(ok, schedule=more)
+    assert codes(log, "2025-03-01", PmsmpAmended(convention=amended)) == ["pmsmp.heures_semaine"]
 
 
 def test_weeks_run_from_monday_to_sunday(log: Log) -> None:

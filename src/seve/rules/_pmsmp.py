@@ -22,6 +22,7 @@ from ..model import (
     ForbiddenUse,
     Parcours,
     Pmsmp,
+    PmsmpAmended,
     PmsmpConvention,
     PmsmpDrafted,
     PmsmpEnded,
@@ -64,9 +65,10 @@ _CONVENTION: Final[Path] = ("payload", "convention")
 
 
 def _drafted(event: Event[Any], after: Parcours) -> Pmsmp | None:
-    """The PMSMP a drafting or a renewal brings, if the event is one."""
+    """The PMSMP a drafting, a renewal or an avenant brings, if the event is one: each
+    must satisfy every rule of a convention."""
     payload = event.payload
-    if isinstance(payload, PmsmpDrafted | PmsmpRenewed):
+    if isinstance(payload, PmsmpDrafted | PmsmpRenewed | PmsmpAmended):
         return after.pmsmps[payload.convention.id]
     return None
 
