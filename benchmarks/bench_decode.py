@@ -25,23 +25,19 @@ The figures are printed and written as JSON to ``benchmarks/results/decode.json`
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import gc
-import importlib.metadata
 import itertools
 import json
-import os
-import platform
 import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
-from pathlib import Path
 from typing import Any, Final
 
 import msgspec
 import pydantic
 
 import peers  # benchmarks/peers.py: run as a script, this folder is on sys.path
+from _common import RESULTS, environment, output_argument, write_result
 from seve.errors import DecodeError
 from seve.serialization import decode_event, encode_event, iter_events
 from seve.testing.synthetic import generate, scenario_for_events
@@ -71,8 +67,7 @@ BROKEN: Final = (
     ("objective_defined", ("payload", "objective", "label"), "   "),
 )
 
-DEFAULT_OUTPUT: Final = Path(__file__).resolve().parent / "results" / "decode.json"
-_PACKAGES: Final = ("seve", "attrs", "cattrs", "msgspec", "pydantic", "pydantic-core")
+DEFAULT_OUTPUT: Final = RESULTS / "decode.json"
 
 
 def synthetic_lines(n_events: int, *, seed: int = 0) -> list[bytes]:
@@ -201,25 +196,6 @@ def measure(
     return times
 
 
-def _version(package: str) -> str | None:
-    try:
-        return importlib.metadata.version(package)
-    except importlib.metadata.PackageNotFoundError:
-        return None
-
-
-def environment() -> dict[str, Any]:
-    return {
-        "python": sys.version.split()[0],
-        "implementation": platform.python_implementation(),
-        "platform": platform.platform(),
-        "machine": platform.machine(),
-        "processor": platform.processor() or None,
-        "cpus": os.cpu_count(),
-        "packages": {name: _version(name) for name in _PACKAGES},
-    }
-
-
 FLAVOURS: Final = ("same checks", "shape only")
 
 
@@ -288,13 +264,7 @@ def main(argv: Iterable[str] | None = None) -> int:
     parser.add_argument("--events", type=int, default=1_000_000, help="default: 1,000,000")
     parser.add_argument("--rounds", type=int, default=3, help="default: 3 (the best is kept)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the synthetic log")
-    parser.add_argument(
-        "--output",
-        type=Path,
-        default=DEFAULT_OUTPUT,
-        help="JSON file for the figures (default: benchmarks/results/decode.json); "
-        "'-' to write none",
-    )
+    output_argument(parser, DEFAULT_OUTPUT)
     args = parser.parse_args(None if argv is None else list(argv))
     if args.events < 1 or args.rounds < 1:
         parser.error("--events and --rounds must be at least 1")
@@ -323,19 +293,13 @@ def main(argv: Iterable[str] | None = None) -> int:
     print()
     print(table(summary))
 
-    if str(args.output) != "-":
-        result = {
-            "benchmark": "decode JSON Lines events (one call per line)",
-            "date": dt.date.today().isoformat(),
-            "command": f"python benchmarks/bench_decode.py --events {args.events} "
-            f"--rounds {args.rounds} --seed {args.seed}",
-            "environment": env,
-            "broken_lines_refused": refused,
-            **summary,
-        }
-        args.output.parent.mkdir(parents=True, exist_ok=True)
-        args.output.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-        print(f"\nWritten to {args.output}")
+    write_result(
+        args.output,
+        "decode JSON Lines events (one call per line)",
+        f"python benchmarks/bench_decode.py --events {args.events} "
+        f"--rounds {args.rounds} --seed {args.seed}",
+        {"environment": env, "broken_lines_refused": refused, **summary},
+    )
     return 0
 
 

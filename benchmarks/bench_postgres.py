@@ -31,26 +31,34 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import datetime as dt
 import itertools
-import json
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from pathlib import Path
 from typing import Any, Final
 
 import psycopg
 from psycopg import sql
 
-from bench_decode import environment, synthetic_lines  # benchmarks/: on sys.path as a script
-from bench_store import Append, appends, measure, raw_rows
+from _common import (  # benchmarks/: on sys.path as a script
+    RESULTS,
+    append_arguments,
+    append_figures,
+    append_rows,
+    check_append_arguments,
+    environment,
+    measure,
+    output_argument,
+    write_result,
+)
+from bench_decode import synthetic_lines
+from bench_store import Append, appends, raw_rows
 from seve_postgres import PostgresStore
 from seve_postgres.testing import throwaway_cluster
 
 #: The issue's target: batched appends at least half as fast as raw executemany.
 TARGET_BATCHED: Final = 0.5
-DEFAULT_OUTPUT: Final = Path(__file__).resolve().parent / "results" / "postgres.json"
+DEFAULT_OUTPUT: Final = RESULTS / "postgres.json"
 _COLUMNS: Final = "position, stream, version, id, type, data"
 _INSERT: Final = f"INSERT INTO events ({_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s)"
 _COPY: Final = f"COPY events ({_COLUMNS}) FROM STDIN (FORMAT BINARY)"
@@ -142,8 +150,7 @@ def written_rows(url: str, schema: str) -> list[tuple[Any, ...]]:
 
 
 def summarize(counts: dict[str, int], times: dict[str, list[float]]) -> dict[str, Any]:
-    best = {name: min(rounds) for name, rounds in times.items()}
-    rate = {name: counts[name] / best[name] for name in times}
+    rate, appended = append_figures(counts, times)
     batched = rate["seve-postgres, batched"]
     ratios = {
         "single_over_raw": rate["seve-postgres, 1 per append"]
@@ -152,15 +159,7 @@ def summarize(counts: dict[str, int], times: dict[str, list[float]]) -> dict[str
         "batched_over_copy": batched / rate["raw psycopg, batched COPY"],
     }
     return {
-        "appends": {
-            name: {
-                "events": counts[name],
-                "best_seconds": round(best[name], 4),
-                "events_per_second": round(rate[name]),
-                "round_seconds": [round(t, 4) for t in times[name]],
-            }
-            for name in times
-        },
+        "appends": appended,
         "ratios": {name: round(value, 3) for name, value in ratios.items()},
         "target": {
             "batched_over_executemany_at_least": TARGET_BATCHED,
@@ -170,9 +169,7 @@ def summarize(counts: dict[str, int], times: dict[str, list[float]]) -> dict[str
 
 
 def table(summary: dict[str, Any]) -> str:
-    rows = [f"{'append':<36}{'events':>9}{'events/s':>12}"]
-    for name, figures in summary["appends"].items():
-        rows.append(f"{name:<36}{figures['events']:>9,}{figures['events_per_second']:>12,}")
+    rows = append_rows(summary["appends"], 36)
     ratios, target = summary["ratios"], summary["target"]
     met = "met" if target["met"] else "NOT met"
     rows += [
@@ -214,10 +211,7 @@ def benchmark(url: str, args: argparse.Namespace) -> dict[str, Any]:
 
 def main(argv: Iterable[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--events", type=int, default=100_000, help="batched: default 100,000")
-    parser.add_argument("--single", type=int, default=2_000, help="one per append: default 2,000")
-    parser.add_argument("--batch", type=int, default=100, help="events per batch (default 100)")
-    parser.add_argument("--rounds", type=int, default=3, help="default: 3 (the best is kept)")
+    append_arguments(parser)
     parser.add_argument("--seed", type=int, default=0, help="seed of the synthetic log")
     parser.add_argument(
         "--url", help="an existing server's database (default: start a throwaway server)"
@@ -228,16 +222,9 @@ def main(argv: Iterable[str] | None = None) -> int:
         default="on",
         help="fsync of the throwaway server (default: on, as in production)",
     )
-    parser.add_argument(
-        "--output",
-        type=Path,
-        default=DEFAULT_OUTPUT,
-        help="JSON file for the figures (default: benchmarks/results/postgres.json); "
-        "'-' to write none",
-    )
+    output_argument(parser, DEFAULT_OUTPUT)
     args = parser.parse_args(None if argv is None else list(argv))
-    if min(args.events, args.single, args.batch, args.rounds) < 1:
-        parser.error("--events, --single, --batch and --rounds must be at least 1")
+    check_append_arguments(parser, args)
 
     env = environment()
     env["packages"]["psycopg"] = psycopg.__version__
@@ -250,20 +237,14 @@ def main(argv: Iterable[str] | None = None) -> int:
     print(f"\nPostgreSQL {summary['server_version']}, fsync {summary['fsync']}")
     print(table(summary))
 
-    if str(args.output) != "-":
-        result = {
-            "benchmark": "append to seve-postgres against raw psycopg executemany and COPY",
-            "date": dt.date.today().isoformat(),
-            "command": f"python benchmarks/bench_postgres.py --events {args.events} "
-            f"--single {args.single} --batch {args.batch} --rounds {args.rounds} "
-            f"--seed {args.seed}" + ("" if args.url else f" --fsync {args.fsync}"),
-            "batch": args.batch,
-            "environment": env,
-            **summary,
-        }
-        args.output.parent.mkdir(parents=True, exist_ok=True)
-        args.output.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-        print(f"\nWritten to {args.output}")
+    write_result(
+        args.output,
+        "append to seve-postgres against raw psycopg executemany and COPY",
+        f"python benchmarks/bench_postgres.py --events {args.events} "
+        f"--single {args.single} --batch {args.batch} --rounds {args.rounds} "
+        f"--seed {args.seed}" + ("" if args.url else f" --fsync {args.fsync}"),
+        {"batch": args.batch, "environment": env, **summary},
+    )
     return 0
 
 

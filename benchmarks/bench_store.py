@@ -28,8 +28,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
-import gc
-import json
 import sqlite3
 import sys
 import tempfile
@@ -41,7 +39,18 @@ from typing import Any, Final
 import attrs
 import msgspec
 
-from bench_decode import environment, synthetic_lines  # benchmarks/: on sys.path as a script
+from _common import (  # benchmarks/: on sys.path as a script
+    RESULTS,
+    append_arguments,
+    append_figures,
+    append_rows,
+    check_append_arguments,
+    environment,
+    measure,
+    output_argument,
+    write_result,
+)
+from bench_decode import synthetic_lines
 from seve import ActionPlanned, ActionStatus, ActionStatusChanged, Event, replay
 from seve.serialization import decode_event, encode_event
 from seve.storage import NewEvent
@@ -51,7 +60,7 @@ from seve_sqlite import SqliteStore, Synchronous
 #: The issue's target: batched appends at least half as fast as raw executemany.
 TARGET_BATCHED: Final = 0.5
 FOLD_EVENTS: Final = 200
-DEFAULT_OUTPUT: Final = Path(__file__).resolve().parent / "results" / "store.json"
+DEFAULT_OUTPUT: Final = RESULTS / "store.json"
 
 _RAW_TABLE: Final = """CREATE TABLE events (
     position INTEGER PRIMARY KEY,
@@ -196,37 +205,14 @@ def time_fold(events: Sequence[Event[Any]], repeat: int) -> dict[str, float]:
             store.close()
 
 
-def measure(
-    runs: dict[str, Callable[[], float]], rounds: int, *, progress: Callable[[str], None] = print
-) -> dict[str, list[float]]:
-    """Seconds of each round of each run, rounds interleaved and rotated."""
-    names = list(runs)
-    times: dict[str, list[float]] = {name: [] for name in names}
-    for r in range(rounds):
-        for name in names[r % len(names) :] + names[: r % len(names)]:
-            gc.collect()
-            times[name].append(runs[name]())
-            progress(f"  round {r + 1}/{rounds}  {name:<32} {times[name][-1]:>8.3f} s")
-    return times
-
-
 def summarize(
     counts: dict[str, int], times: dict[str, list[float]], fold: dict[str, float]
 ) -> dict[str, Any]:
-    best = {name: min(rounds) for name, rounds in times.items()}
-    rate = {name: counts[name] / best[name] for name in times}
+    rate, appended = append_figures(counts, times)
     single = rate["seve-sqlite, 1 per append"] / rate["raw sqlite3, 1 per transaction"]
     batched = rate["seve-sqlite, batched"] / rate["raw sqlite3, batched executemany"]
     return {
-        "appends": {
-            name: {
-                "events": counts[name],
-                "best_seconds": round(best[name], 4),
-                "events_per_second": round(rate[name]),
-                "round_seconds": [round(t, 4) for t in times[name]],
-            }
-            for name in times
-        },
+        "appends": appended,
         "ratios": {"single_over_raw": round(single, 3), "batched_over_raw": round(batched, 3)},
         "target": {"batched_over_raw_at_least": TARGET_BATCHED, "met": batched >= TARGET_BATCHED},
         "fold_200": {
@@ -237,9 +223,7 @@ def summarize(
 
 
 def table(summary: dict[str, Any]) -> str:
-    rows = [f"{'append':<34}{'events':>9}{'events/s':>12}"]
-    for name, figures in summary["appends"].items():
-        rows.append(f"{name:<34}{figures['events']:>9,}{figures['events_per_second']:>12,}")
+    rows = append_rows(summary["appends"], 34)
     ratios, target, fold = summary["ratios"], summary["target"], summary["fold_200"]
     met = "met" if target["met"] else "NOT met"
     rows += [
@@ -261,22 +245,12 @@ def table(summary: dict[str, Any]) -> str:
 
 def main(argv: Iterable[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--events", type=int, default=100_000, help="batched: default 100,000")
-    parser.add_argument("--single", type=int, default=2_000, help="one per append: default 2,000")
-    parser.add_argument("--batch", type=int, default=100, help="events per batch (default 100)")
-    parser.add_argument("--rounds", type=int, default=3, help="default: 3 (the best is kept)")
+    append_arguments(parser)
     parser.add_argument("--synchronous", choices=["full", "normal"], default="full")
     parser.add_argument("--seed", type=int, default=0, help="seed of the synthetic logs")
-    parser.add_argument(
-        "--output",
-        type=Path,
-        default=DEFAULT_OUTPUT,
-        help="JSON file for the figures (default: benchmarks/results/store.json); "
-        "'-' to write none",
-    )
+    output_argument(parser, DEFAULT_OUTPUT)
     args = parser.parse_args(None if argv is None else list(argv))
-    if min(args.events, args.single, args.batch, args.rounds) < 1:
-        parser.error("--events, --single, --batch and --rounds must be at least 1")
+    check_append_arguments(parser, args)
     synchronous: Synchronous = args.synchronous
 
     env = environment()
@@ -298,22 +272,20 @@ def main(argv: Iterable[str] | None = None) -> int:
     print()
     print(table(summary))
 
-    if str(args.output) != "-":
-        result = {
-            "benchmark": "append to seve-sqlite against raw sqlite3; read and fold a parcours",
-            "date": dt.date.today().isoformat(),
-            "command": f"python benchmarks/bench_store.py --events {args.events} "
-            f"--single {args.single} --batch {args.batch} --rounds {args.rounds} "
-            f"--synchronous {synchronous} --seed {args.seed}",
+    write_result(
+        args.output,
+        "append to seve-sqlite against raw sqlite3; read and fold a parcours",
+        f"python benchmarks/bench_store.py --events {args.events} "
+        f"--single {args.single} --batch {args.batch} --rounds {args.rounds} "
+        f"--synchronous {synchronous} --seed {args.seed}",
+        {
             "sqlite": sqlite3.sqlite_version,
             "synchronous": synchronous,
             "batch": args.batch,
             "environment": env,
             **summary,
-        }
-        args.output.parent.mkdir(parents=True, exist_ok=True)
-        args.output.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-        print(f"\nWritten to {args.output}")
+        },
+    )
     return 0
 
 

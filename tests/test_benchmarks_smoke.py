@@ -27,6 +27,7 @@ from seve.model import payload_types  # noqa: E402
 from seve.serialization import decode_event  # noqa: E402
 
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+sys.path.insert(0, str(BENCHMARKS))  # as when run as scripts: they import ``_common``
 
 
 def _load(name: str) -> ModuleType:

@@ -39,7 +39,15 @@ from seve.storage import MemoryStore
 from seve.testing.strategies import from_model
 
 sys.path.insert(0, str(Path(__file__).parent))
-from test_privacy_world import MARKERS, SECRETS, decoded, plugins, record, world
+from test_privacy_world import (
+    MARKERS,
+    SECRETS,
+    decoded,
+    plugins,
+    record,
+    sqlite_world,
+    world,
+)
 
 SECRET = b"secret de l'ACI, 32 octets tout"
 AT = dt.datetime(2025, 6, 2, 10, tzinfo=dt.UTC)
@@ -166,16 +174,8 @@ def test_every_export_is_audited() -> None:
 def test_seve_export_forget_and_audit(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from seve_sqlite import SqliteStore
-
-    monkeypatch.setenv("SEVE_LOAD_PLUGINS", "sqlite,texte_libre")
-    path = tmp_path / "seve.db"
-    store = SqliteStore(path)
-    events, salarie, target = world()
-    record(store, events, plugins(target)[0])
-    store.close()
+    url, events, salarie, _target = sqlite_world(tmp_path, monkeypatch)
     siae = next(e.payload.siae for e in events if isinstance(e.payload, Embauche))
-    url = f"sqlite:{path}"
     secret = tmp_path / "secret"
     secret.write_bytes(SECRET + b"\n")
     out = tmp_path / "financeur.jsonl"

@@ -8,9 +8,11 @@ import datetime as dt
 import re
 from collections import Counter
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 import attrs
+import pytest
 
 from seve.app import Dispatcher, Recorder
 from seve.audience import Audience
@@ -303,6 +305,22 @@ INDICATORS: list[Indicator[Any]] = [
     ),
     Count("heures", "heures déclarées", _hours),
 ]
+
+
+def sqlite_world(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> tuple[str, list[Event[Any]], SalarieId, str]:
+    """:func:`world` recorded in a SQLite file, for the ``seve`` commands (the SQLite
+    and free-text plugins loaded): the store's URL, and what :func:`world` returns."""
+    from seve_sqlite import SqliteStore
+
+    monkeypatch.setenv("SEVE_LOAD_PLUGINS", "sqlite,texte_libre")
+    path = tmp_path / "seve.db"
+    store = SqliteStore(path)
+    events, salarie, target = world()
+    record(store, events, plugins(target)[0])
+    store.close()
+    return f"sqlite:{path}", events, salarie, target
 
 
 def decoded(store: Store) -> list[Event[Any]]:

@@ -28,7 +28,16 @@ from seve.privacy import (
 from seve.storage import MemoryStore, OutboxStatus, Store
 
 sys.path.insert(0, str(Path(__file__).parent))
-from test_privacy_world import INDICATORS, SECRETS, decoded, operational, plugins, record, world
+from test_privacy_world import (
+    INDICATORS,
+    SECRETS,
+    decoded,
+    operational,
+    plugins,
+    record,
+    sqlite_world,
+    world,
+)
 
 AT = dt.datetime(2027, 1, 4, 9, tzinfo=dt.UTC)
 LATER = dt.date(2027, 1, 4)  # every sortie of the world is more than 24 months before
@@ -256,15 +265,7 @@ def test_a_store_without_a_structure_cannot_record_the_run_so_nothing_is_erased(
 def test_seve_retention_dry_run_then_apply_then_audit(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from seve_sqlite import SqliteStore
-
-    monkeypatch.setenv("SEVE_LOAD_PLUGINS", "sqlite,texte_libre")
-    path = tmp_path / "seve.db"
-    store = SqliteStore(path)
-    log, _salarie, target = world()
-    record(store, log, plugins(target)[0])
-    store.close()
-    url = f"sqlite:{path}"
+    url, _log, _salarie, target = sqlite_world(tmp_path, monkeypatch)
     config = tmp_path / "conservation.toml"
     config.write_text('[retention]\nmessages = "1 mois"\n', encoding="utf-8")
 

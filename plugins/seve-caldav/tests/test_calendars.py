@@ -18,7 +18,8 @@ from seve.app import Dispatcher, Recorder
 from seve.audience import Audience
 from seve.calendar import calendar_id
 from seve.hooks import Plugins
-from seve.model import PmsmpAmended, PmsmpCancelled, PmsmpDrafted
+from seve.model import PmsmpAmended, PmsmpCancelled, PmsmpDrafted, SalarieId
+from seve.privacy import Erasure
 from seve.storage import MemoryStore
 from seve.testing._effects_contract import calendar_entry
 from seve_caldav import CaldavCalendars, NotConfigured, from_environ
@@ -118,18 +119,6 @@ def test_cancelling_what_was_never_published_creates_nothing(
     assert read_back(radicale, user, "staff:cip-1") == {}
 
 
-@attrs.frozen
-class Erasure:
-    """What seve.privacy tells plugins to drop (hook ``seve_forget``)."""
-
-    reason: str = "effacement"
-    salarie: str | None = None
-    streams: tuple[str, ...] = ()
-    calendar_uids: tuple[str, ...] = ()
-    outbox_keys: tuple[str, ...] = ()
-    identity: tuple[str, ...] = ()
-
-
 def test_forgetting_deletes_the_person_calendar_and_their_entries(
     radicale: str, user: str, calendars: CaldavCalendars
 ) -> None:
@@ -137,10 +126,11 @@ def test_forgetting_deletes_the_person_calendar_and_their_entries(
     calendars.seve_calendar_publish(mine, "k-1")
     calendars.seve_calendar_publish(calendar_entry(uid="u-garde"), "k-2")
     calendars.seve_calendar_publish(calendar_entry(uid="u-oublie"), "k-3")
-    calendars.seve_forget(Erasure(salarie="s-7", calendar_uids=("u-oublie",)))
+    forgotten = Erasure(reason="effacement", salarie=SalarieId("s-7"), calendar_uids=("u-oublie",))
+    calendars.seve_forget(forgotten)
     assert read_back(radicale, user, "salarie:s-7") == {}
     assert list(read_back(radicale, user, "staff:cip-1")) == ["u-garde"]
-    calendars.seve_forget(Erasure(salarie="s-7", calendar_uids=("u-oublie",)))  # idempotent
+    calendars.seve_forget(forgotten)  # idempotent
 
 
 def test_a_server_that_is_down_makes_the_dispatcher_retry() -> None:

@@ -49,6 +49,7 @@ from seve.model import (
     StreamKind,
     stream_id,
 )
+from seve.privacy import Erasure
 from seve.storage import MemoryStore
 from seve.testing._effects_contract import calendar_entry
 from seve_ics import IcsFeeds, IcsFeedsError, NotConfigured, from_environ
@@ -170,29 +171,23 @@ def test_writers_in_parallel_lose_no_entry(tmp_path: Path) -> None:
     assert len(parsed.walk("VEVENT")) == 50
 
 
-@attrs.frozen
-class Erasure:
-    """What seve.privacy tells plugins to drop (hook ``seve_forget``)."""
-
-    reason: str = "effacement"
-    salarie: str | None = None
-    streams: tuple[str, ...] = ()
-    calendar_uids: tuple[str, ...] = ()
-    outbox_keys: tuple[str, ...] = ()
-    identity: tuple[str, ...] = ()
-
-
 def test_forgetting_a_person_drops_their_feed_and_their_entries(feeds: IcsFeeds) -> None:
     mine = attrs.evolve(calendar_entry(calendar="salarie:s-7"), audience=Audience.SALARIE)
     feeds.seve_calendar_publish(mine, "k-1")
     feeds.seve_calendar_publish(calendar_entry(uid="u-garde"), "k-2")
     feeds.seve_calendar_publish(calendar_entry(uid="u-oublie"), "k-3")
     feeds.seve_calendar_publish(calendar_entry(uid="u-nom", summary="RDV Benali"), "k-4")
-    feeds.seve_forget(Erasure(salarie="s-7", calendar_uids=("u-oublie",), identity=("Benali",)))
+    forgotten = Erasure(
+        reason="effacement",
+        salarie=SalarieId("s-7"),
+        calendar_uids=("u-oublie",),
+        identity=("Benali",),
+    )
+    feeds.seve_forget(forgotten)
     assert not feeds.feed_path("salarie:s-7", Audience.SALARIE).exists()
     assert [f.calendar for f in feeds.feeds()] == ["staff:cip-1"]
     assert list(feeds.read("staff:cip-1", Audience.STAFF)) == ["u-garde"]
-    feeds.seve_forget(Erasure(salarie="s-7", calendar_uids=("u-oublie",)))  # idempotent
+    feeds.seve_forget(forgotten)  # idempotent
 
 
 def test_the_entry_point_writes_where_seve_ics_dir_says(tmp_path: Path) -> None:

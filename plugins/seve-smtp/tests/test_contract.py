@@ -21,10 +21,8 @@ class MailerPlugin:
         return self.mailer.deliver(message, key)
 
 
-class TestSmtpServer(MessengerContract):
-    @pytest.fixture
-    def plugin(self, smtp_server) -> MailerPlugin:  # type: ignore[no-untyped-def]
-        return MailerPlugin(Mailer(smtp_server.url, sender="seve <seve@jardins.example>"))
+class _EmailContract(MessengerContract):
+    """The contract on the e-mail channel."""
 
     @pytest.fixture
     def channel(self) -> str:
@@ -33,24 +31,22 @@ class TestSmtpServer(MessengerContract):
     @pytest.fixture
     def recipient(self) -> str:
         return "leila.benali@example.org"
+
+
+class TestSmtpServer(_EmailContract):
+    @pytest.fixture
+    def plugin(self, smtp_server) -> MailerPlugin:  # type: ignore[no-untyped-def]
+        return MailerPlugin(Mailer(smtp_server.url, sender="seve <seve@jardins.example>"))
 
     @pytest.fixture
     def received(self, smtp_server) -> Callable[[], list[str]]:  # type: ignore[no-untyped-def]
         return smtp_server.inbox.texts
 
 
-class TestMaildir(MessengerContract):
+class TestMaildir(_EmailContract):
     @pytest.fixture
     def plugin(self, tmp_path: Path) -> MailerPlugin:
         return MailerPlugin(Mailer(f"maildir:{tmp_path / 'courriels'}"))
-
-    @pytest.fixture
-    def channel(self) -> str:
-        return "email"
-
-    @pytest.fixture
-    def recipient(self) -> str:
-        return "leila.benali@example.org"
 
     @pytest.fixture
     def received(self, tmp_path: Path) -> Callable[[], list[str]]:

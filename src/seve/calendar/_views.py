@@ -18,6 +18,9 @@ import hashlib
 from collections.abc import Iterable, Sequence
 from typing import Any, Final
 
+from attrs import frozen
+
+from .. import _french as fr
 from ..audience import Audience, name_for, policy, visible_fields
 from ..model import (
     PARIS,
@@ -37,7 +40,6 @@ from ..model import (
     Structure,
 )
 from ..model._appointments import clock_minutes
-from . import _french as fr
 from ._options import CalendarOptions, PmsmpLayout
 from ._render import Address, EntryStatus, EntryView, cancelled, uid_for
 
@@ -241,43 +243,41 @@ def pmsmp_views(parcours: Parcours, pmsmp: Pmsmp, options: CalendarOptions) -> V
         if audience not in live or not calendars:
             return
         text = _PMSMP_TEXTS[audience]
+        # (uid key, start, end, periods of the day or None, cancelled)
+        entries: list[tuple[str, dt.date | dt.datetime, dt.date | dt.datetime, Any, bool]]
         if layout is PmsmpLayout.PERIOD:
-            uid = uid_for("pmsmp", stream, c.id, "periode", audience.value)
-            end = min(last_day, c.end)
-            build.add(
-                calendars,
-                uid=uid,
-                audience=audience,
-                start=c.start,
-                end=end + dt.timedelta(days=1),
-                summary=text.summary(parcours, pmsmp, audience),
-                lines=text.lines(parcours, pmsmp, audience, None, days),
-                location=_location(c, audience),
-                status=entry_status,
-                sequence=pmsmp.sequence,
-                organizer=organizer,
-                attendees=(organizer,) if referent else (),
-                transparent=True,
-                cancel=dead,
-                cancelled_why=_pmsmp_why(pmsmp, audience, why),
+            end = min(last_day, c.end) + dt.timedelta(days=1)
+            entries = [("periode", c.start, end, None, dead)]
+        else:
+            entries = [
+                (
+                    day.date.isoformat(),
+                    _at(day.date, periods[0].start),
+                    _at(day.date, max(periods, key=lambda p: p.bounds[1]).end),
+                    periods,
+                    dead or day.date > last_day,
+                )
+                for day, periods in days
+            ]
+        for key, start, end, periods, cancel in entries:
+            shown = _PmsmpShown(
+                parcours=parcours, pmsmp=pmsmp, audience=audience, periods=periods, days=days
             )
-            return
-        for day, periods in days:
-            uid = uid_for("pmsmp", stream, c.id, day.date.isoformat(), audience.value)
             build.add(
                 calendars,
-                uid=uid,
+                uid=uid_for("pmsmp", stream, c.id, key, audience.value),
                 audience=audience,
-                start=_at(day.date, periods[0].start),
-                end=_at(day.date, max(periods, key=lambda p: p.bounds[1]).end),
-                summary=text.summary(parcours, pmsmp, audience),
-                lines=text.lines(parcours, pmsmp, audience, periods, days),
+                start=start,
+                end=end,
+                summary=text.summary(shown),
+                lines=text.lines(shown),
                 location=_location(c, audience),
                 status=entry_status,
                 sequence=pmsmp.sequence,
                 organizer=organizer,
                 attendees=(organizer,) if referent else (),
-                cancel=dead or day.date > last_day,
+                transparent=periods is None,
+                cancel=cancel,
                 cancelled_why=_pmsmp_why(pmsmp, audience, why),
             )
 
@@ -306,20 +306,47 @@ def _location(convention: Any, audience: Audience) -> str | None:
     return place.address if place is not None else None
 
 
+@frozen(kw_only=True)
+class _PmsmpShown:
+    """What a PMSMP entry is about, for one audience: ``periods``, those of its day
+    (``None``: the entry spans the whole period); ``days``, the days of presence."""
+
+    parcours: Parcours
+    pmsmp: Pmsmp
+    audience: Audience
+    periods: Sequence[Period] | None
+    days: Sequence[tuple[ScheduleDay, list[Period]]]
+
+    @property
+    def name(self) -> str:
+        return _name(self.parcours, self.audience)
+
+    @property
+    def convention(self) -> dict[str, Any]:
+        """The convention's fields the audience may read."""
+        return _seen(self.pmsmp.convention, self.audience)
+
+    @property
+    def place_name(self) -> str | None:
+        return _place_name(self.pmsmp.convention, self.audience)
+
+    def schedule(self, days_label: str) -> str | None:
+        """Its hours on the entry of a day, its days (``days_label : ...``) on the
+        entry of the period."""
+        if self.periods:
+            return f"Ce jour-là : {_periods_fr(self.periods)}."
+        if self.periods is None and self.days:
+            return f"{days_label} : {_days_fr(self.days)}."
+        return None
+
+
 class _PmsmpText:
     """The words of a PMSMP entry for one audience."""
 
-    def summary(self, parcours: Parcours, pmsmp: Pmsmp, audience: Audience) -> str:
+    def summary(self, shown: _PmsmpShown) -> str:
         raise NotImplementedError
 
-    def lines(
-        self,
-        parcours: Parcours,
-        pmsmp: Pmsmp,
-        audience: Audience,
-        periods: Sequence[Period] | None,
-        days: Sequence[tuple[ScheduleDay, list[Period]]],
-    ) -> list[str | None]:
+    def lines(self, shown: _PmsmpShown) -> list[str | None]:
         raise NotImplementedError
 
 
@@ -343,19 +370,12 @@ def _days_fr(days: Sequence[tuple[ScheduleDay, list[Period]]]) -> str:
 
 
 class _StaffPmsmp(_PmsmpText):
-    def summary(self, parcours: Parcours, pmsmp: Pmsmp, audience: Audience) -> str:
-        where = _place_name(pmsmp.convention, audience) or pmsmp.convention.host
-        return f"PMSMP {_name(parcours, audience)} – {where}"
+    def summary(self, shown: _PmsmpShown) -> str:
+        where = shown.place_name or shown.pmsmp.convention.host
+        return f"PMSMP {shown.name} – {where}"
 
-    def lines(
-        self,
-        parcours: Parcours,
-        pmsmp: Pmsmp,
-        audience: Audience,
-        periods: Sequence[Period] | None,
-        days: Sequence[tuple[ScheduleDay, list[Period]]],
-    ) -> list[str | None]:
-        c = _seen(pmsmp.convention, audience)
+    def lines(self, shown: _PmsmpShown) -> list[str | None]:
+        c, parcours, pmsmp, audience = shown.convention, shown.parcours, shown.pmsmp, shown.audience
         rules = policy(audience)
         person = _seen(parcours.personal, audience) if parcours.personal else {}
         place = c.get("place")
@@ -364,10 +384,10 @@ class _StaffPmsmp(_PmsmpText):
         hours = pmsmp.convention.hours
         prescripteur = c.get("prescripteur") or _seen(parcours, audience).get("prescripteur")
         return [
-            f"PMSMP {pmsmp.id} de {_name(parcours, audience)} (parcours {parcours.stream})",
+            f"PMSMP {pmsmp.id} de {shown.name} (parcours {parcours.stream})",
             (
-                f"{_upper_first(_dates(c['start'], c['end']))} : {len(days)} jour(s) de présence, "
-                f"{_hours(hours)} h."
+                f"{_upper_first(_dates(c['start'], c['end']))} : {len(shown.days)} jour(s) "
+                f"de présence, {_hours(hours)} h."
             ),
             f"Statut : {_STATUS_SHOWN.get(pmsmp.status, pmsmp.status).label.lower()}"
             + (f" ; bilan : {pmsmp.bilan.outcome.label.lower()}" if pmsmp.bilan else "")
@@ -382,8 +402,7 @@ class _StaffPmsmp(_PmsmpText):
             f"Référent·e : {_contact_line(referent)}." if referent else None,
             f"Prescripteur : {prescripteur}." if prescripteur and rules.prescripteur else None,
             _person_contact(person, audience),
-            f"Jours : {_days_fr(days)}." if days and periods is None else None,
-            f"Ce jour-là : {_periods_fr(periods)}." if periods else None,
+            shown.schedule("Jours"),
         ]
 
 
@@ -403,19 +422,12 @@ def _person_contact(person: dict[str, Any], audience: Audience) -> str | None:
 
 
 class _SalariePmsmp(_PmsmpText):
-    def summary(self, parcours: Parcours, pmsmp: Pmsmp, audience: Audience) -> str:
-        where = _place_name(pmsmp.convention, audience)
+    def summary(self, shown: _PmsmpShown) -> str:
+        where = shown.place_name
         return f"PMSMP chez {where}" if where else "PMSMP"
 
-    def lines(
-        self,
-        parcours: Parcours,
-        pmsmp: Pmsmp,
-        audience: Audience,
-        periods: Sequence[Period] | None,
-        days: Sequence[tuple[ScheduleDay, list[Period]]],
-    ) -> list[str | None]:
-        c = _seen(pmsmp.convention, audience)
+    def lines(self, shown: _PmsmpShown) -> list[str | None]:
+        c = shown.convention
         place = c.get("place")
         tutor = c.get("tutor_name")
         bring = ["votre convention de PMSMP signée", *c.get("bring", ())]
@@ -424,8 +436,7 @@ class _SalariePmsmp(_PmsmpText):
                 "Votre période de mise en situation en milieu professionnel (PMSMP), pour "
                 f"{_lower_first(c['objective'].label)}, {_dates(c['start'], c['end'])}."
             ),
-            f"Ce jour-là : {_periods_fr(periods)}." if periods else None,
-            f"Vos jours : {_days_fr(days)}." if periods is None and days else None,
+            shown.schedule("Vos jours"),
             f"Adresse : {place.address}." if place else None,
             f"Accès : {place.access}." if place and place.access else None,
             f"À l'arrivée, demandez {tutor}, votre tuteur·rice."
@@ -438,27 +449,19 @@ class _SalariePmsmp(_PmsmpText):
 
 
 class _EmployerPmsmp(_PmsmpText):
-    def summary(self, parcours: Parcours, pmsmp: Pmsmp, audience: Audience) -> str:
-        return f"PMSMP : accueil de {_name(parcours, audience)}"
+    def summary(self, shown: _PmsmpShown) -> str:
+        return f"PMSMP : accueil de {shown.name}"
 
-    def lines(
-        self,
-        parcours: Parcours,
-        pmsmp: Pmsmp,
-        audience: Audience,
-        periods: Sequence[Period] | None,
-        days: Sequence[tuple[ScheduleDay, list[Period]]],
-    ) -> list[str | None]:
-        c = _seen(pmsmp.convention, audience)
+    def lines(self, shown: _PmsmpShown) -> list[str | None]:
+        c = shown.convention
         place = c.get("place")
         referent = c.get("referent")
         return [
             (
-                f"Vous accueillez {_name(parcours, audience)} en période de mise en situation en "
+                f"Vous accueillez {shown.name} en période de mise en situation en "
                 f"milieu professionnel (PMSMP) {_dates(c['start'], c['end'])}."
             ),
-            f"Ce jour-là : {_periods_fr(periods)}." if periods else None,
-            f"Jours de présence : {_days_fr(days)}." if periods is None and days else None,
+            shown.schedule("Jours de présence"),
             f"Objet : {_lower_first(c['objective'].label)}.",
             f"Activités prévues : {' ; '.join(c['tasks'])}." if c.get("tasks") else None,
             f"Lieu : {place.address}." if place else None,
@@ -468,24 +471,17 @@ class _EmployerPmsmp(_PmsmpText):
 
 
 class _PrescripteurPmsmp(_PmsmpText):
-    def summary(self, parcours: Parcours, pmsmp: Pmsmp, audience: Audience) -> str:
-        where = _place_name(pmsmp.convention, audience)
-        return f"PMSMP {_name(parcours, audience)}" + (f" – {where}" if where else "")
+    def summary(self, shown: _PmsmpShown) -> str:
+        where = shown.place_name
+        return f"PMSMP {shown.name}" + (f" – {where}" if where else "")
 
-    def lines(
-        self,
-        parcours: Parcours,
-        pmsmp: Pmsmp,
-        audience: Audience,
-        periods: Sequence[Period] | None,
-        days: Sequence[tuple[ScheduleDay, list[Period]]],
-    ) -> list[str | None]:
-        c = _seen(pmsmp.convention, audience)
+    def lines(self, shown: _PmsmpShown) -> list[str | None]:
+        c = shown.convention
         place = c.get("place")
         referent = c.get("referent")
         return [
             (
-                f"PMSMP de {_name(parcours, audience)} {_dates(c['start'], c['end'])}, pour "
+                f"PMSMP de {shown.name} {_dates(c['start'], c['end'])}, pour "
                 f"{_lower_first(c['objective'].label)}."
             ),
             f"Lieu : {place.address}." if place else None,

@@ -83,10 +83,7 @@ def salarie_recipient(parcours: Parcours, *, phone_channels: Sequence[str] = (SM
     personal = parcours.personal
     addresses: dict[str, str] = {}
     if personal is not None and policy(Audience.SALARIE).person_contact:
-        if personal.email:
-            addresses[EMAIL] = personal.email
-        if personal.phone:
-            addresses.update(dict.fromkeys(phone_channels, personal.phone))
+        addresses = _addresses(personal.email, personal.phone, phone_channels)
     return Recipient(
         person=f"salarie:{parcours.salarie}",
         audience=Audience.SALARIE,
@@ -104,16 +101,11 @@ def contact_recipient(
     phone_channels: Sequence[str] = (SMS,),
 ) -> Recipient:
     """A contact at an employer (a tutor, a manager): written to unless they object."""
-    addresses: dict[str, str] = {}
-    if contact.email:
-        addresses[EMAIL] = contact.email
-    if contact.phone:
-        addresses.update(dict.fromkeys(phone_channels, contact.phone))
     return Recipient(
         person=f"contact:{contact.employer}:{contact.id}",
         audience=Audience.EMPLOYER,
         name=contact.name,
-        addresses=addresses,
+        addresses=_addresses(contact.email, contact.phone, phone_channels),
         consents=consents,
         basis=ConsentBasis.OPT_OUT,
     )
@@ -135,6 +127,16 @@ def prescripteur_recipient(
         consents=consents,
         basis=ConsentBasis.OPT_OUT,
     )
+
+
+def _addresses(
+    email: str | None, phone: str | None, phone_channels: Sequence[str]
+) -> dict[str, str]:
+    """The e-mail address, and the phone number for each of ``phone_channels``."""
+    addresses = {EMAIL: email} if email else {}
+    if phone:
+        addresses.update(dict.fromkeys(phone_channels, phone))
+    return addresses
 
 
 # -- drafting -----------------------------------------------------------------------------
@@ -165,6 +167,16 @@ def _draft(
 
 def _at(day: dt.date, clock: str) -> dt.datetime:
     return dt.datetime.combine(day, dt.time.fromisoformat(clock), tzinfo=PARIS)
+
+
+def _after(day: dt.date) -> dt.datetime:
+    """Midnight at the end of ``day``, in Paris."""
+    return _at(day + dt.timedelta(days=1), "00:00")
+
+
+def _salarie(parcours: Parcours, channels: Sequence[str]) -> Recipient:
+    """The salarié·e of ``parcours``, reached by phone on the ``channels`` but e-mail."""
+    return salarie_recipient(parcours, phone_channels=[c for c in channels if c != EMAIL])
 
 
 def _hours(hours: Decimal) -> str:
@@ -198,7 +210,7 @@ def offer_broadcast(
         proposals = propose(parcours, [offer], on=on)
         if not proposals or proposals[0].missing:
             continue
-        recipient = salarie_recipient(parcours, phone_channels=[c for c in channels if c != EMAIL])
+        recipient = _salarie(parcours, channels)
         values = {
             "prenom": recipient.name,
             "offre": offer.title,
@@ -216,7 +228,7 @@ def offer_broadcast(
                 recipient,
                 values,
                 channels=channels,
-                expires_at=_at(offer.search_end + dt.timedelta(days=1), "00:00"),
+                expires_at=_after(offer.search_end),
             )
         )
     return Drafts(drafts=tuple(drafts))
@@ -300,7 +312,7 @@ def pmsmp_reminders(
         not_before=not_before,
         expires_at=expires_at,
     )
-    salarie = salarie_recipient(parcours, phone_channels=[c for c in channels if c != EMAIL])
+    salarie = _salarie(parcours, channels)
     to_salarie = _draft(
         templates["pmsmp.rappel_salarie"],
         salarie,
@@ -385,7 +397,7 @@ def convention_renewal(
         values,
         channels=channels,
         not_before=_at(end - remind_before, remind_at),
-        expires_at=_at(end + dt.timedelta(days=1), "00:00"),
+        expires_at=_after(end),
     )
     return Drafts(drafts=(draft,))
 
@@ -403,7 +415,7 @@ def suivi_checkins(
     pointless :data:`~seve.model.SUIVI_TOLERANCE` later (``suivi.prise_de_nouvelles``).
     Nothing before the sortie."""
     template = templates["suivi.prise_de_nouvelles"]
-    recipient = salarie_recipient(parcours, phone_channels=[c for c in channels if c != EMAIL])
+    recipient = _salarie(parcours, channels)
     drafts = tuple(
         _draft(
             template,
@@ -484,7 +496,7 @@ def flash_info_invitations(
     for parcours in sorted(invited, key=lambda p: p.stream):
         if parcours.closed:
             continue
-        recipient = salarie_recipient(parcours, phone_channels=[c for c in channels if c != EMAIL])
+        recipient = _salarie(parcours, channels)
         values = {
             "prenom": recipient.name,
             "date": french_date(date),
@@ -500,7 +512,7 @@ def flash_info_invitations(
                 recipient,
                 values,
                 channels=channels,
-                expires_at=_at(date, time) if time else _at(date + dt.timedelta(days=1), "00:00"),
+                expires_at=_at(date, time) if time else _after(date),
             )
         )
     return Drafts(drafts=tuple(drafts))

@@ -9,7 +9,6 @@ per item in text, ``<ul>`` in HTML).  Every value is escaped in HTML.
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 import string
 import tomllib
@@ -19,6 +18,7 @@ from typing import Any, Final
 
 from attrs import field, frozen
 
+from .._french import long_date as french_date
 from ..audience import Audience
 from ..effects import Attachment
 from ..errors import InvalidError, Problem
@@ -33,29 +33,6 @@ __all__ = [
     "ics_attachment",
     "load_templates",
 ]
-
-_WEEKDAYS: Final = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
-_MONTHS: Final = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
-
-
-def french_date(day: dt.date, *, weekday: bool = True) -> str:
-    """``"lundi 3 mars 2025"`` (``weekday=False``: ``"3 mars 2025"``); the 1st is ``1er``."""
-    number = "1er" if day.day == 1 else str(day.day)
-    written = f"{number} {_MONTHS[day.month - 1]} {day.year}"
-    return f"{_WEEKDAYS[day.weekday()]} {written}" if weekday else written
 
 
 def ics_attachment(ical: str, *, filename: str = "invitation.ics") -> Attachment:

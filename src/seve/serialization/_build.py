@@ -65,6 +65,8 @@ _SCALARS: Final = (str, int, bool, dt.date, dt.datetime, type(None))
 MEMORY: Final = 1 << 15
 
 _MEMORIES: dict[Any, set[Any]] = {}
+#: The decimals built, by their text, shared by every builder (at most :data:`MEMORY`).
+_DECIMALS: dict[str, Decimal] = {}
 _EVENT_ID: Final = attrs.fields(Event).id
 
 
@@ -125,6 +127,7 @@ class _Code:
             "_decimal_text": DECIMAL_TEXT.fullmatch,
             "_identifier": base._ID.fullmatch,
             "_MEMORY": MEMORY,
+            "_DECIMALS": _DECIMALS,
         }
         self.lines: list[str] = []
         self.indent = 1
@@ -173,12 +176,21 @@ class _Code:
         if _plain(tp):
             return src
         if tp is Decimal:  # as the strict mirror: plain decimal texts (JSON numbers: refused)
+            # decimals are immutable: one per text, remembered (a log repeats its hours)
+            var = self.name("d")
+            self.emit(f"{var} = _DECIMALS.get({src})")
+            self.emit(f"if {var} is None:")
+            self.indent += 1
             self.emit(f"if {src}.__class__ is not str: raise _REFUSED")
             self.emit(
                 f"if not ({src}.isdigit() and {src}.isascii()) "
                 f"and _decimal_text({src}) is None: raise _REFUSED"
             )
-            return f"_Decimal({src})"
+            self.emit(f"{var} = _Decimal({src})")
+            self.emit("if len(_DECIMALS) >= _MEMORY: _DECIMALS.clear()")
+            self.emit(f"_DECIMALS[{src}] = {var}")
+            self.indent -= 1
+            return var
         origin = typing.get_origin(tp)
         if origin in (tuple, frozenset):
             (item,) = [a for a in typing.get_args(tp) if a is not Ellipsis]

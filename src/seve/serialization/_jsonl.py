@@ -175,11 +175,9 @@ def decode_event(line: bytes | str, *, lineno: int | None = None) -> Event[Any]:
     """Decode one line; :class:`~seve.errors.DecodeError` lists every problem in it."""
     decoders = _current[0] if _current and _current[0].count == len(_TYPES) else _decoders()
     try:
-        shape = decoders.fast.decode(line)
-    except (msgspec.ValidationError, msgspec.DecodeError):  # the strict mirror refuses it too
-        raise DecodeError(_diagnose(line, lineno)) from None
-    try:
-        event: Event[Any] = shape.build()
+        event: Event[Any] = decoders.fast.decode(line).build()
+    except (msgspec.ValidationError, msgspec.DecodeError):  # from the mirror (builders call
+        raise DecodeError(_diagnose(line, lineno)) from None  # no msgspec): refused there too
     except Exception:  # whatever the builder could not prove, the reference path decides
         return _reference(decoders, line, lineno)
     return event

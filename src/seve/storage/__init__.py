@@ -19,7 +19,11 @@ from ._store import (
     StoredEvent,
     duplicate_event,
     duplicate_key,
+    first_duplicate,
     numbered,
+    outbox_entry,
+    paged,
+    stored_event,
 )
 
 __all__ = [
@@ -33,5 +37,9 @@ __all__ = [
     "StoredEvent",
     "duplicate_event",
     "duplicate_key",
+    "first_duplicate",
     "numbered",
+    "outbox_entry",
+    "paged",
+    "stored_event",
 ]

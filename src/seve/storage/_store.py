@@ -21,8 +21,8 @@ to keep bytes in order and honour four promises, checked by the contract suite i
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping, Sequence
-from typing import Protocol, runtime_checkable
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any, Protocol, runtime_checkable
 
 from attrs import field, frozen
 
@@ -40,7 +40,11 @@ __all__ = [
     "StoredEvent",
     "duplicate_event",
     "duplicate_key",
+    "first_duplicate",
     "numbered",
+    "outbox_entry",
+    "paged",
+    "stored_event",
 ]
 
 
@@ -97,6 +101,46 @@ def numbered(
     ]
 
 
+def stored_event(row: Sequence[Any]) -> StoredEvent:
+    """The event of a row whose columns are ``position, stream, version, id, type,
+    data``, in that order (for stores that keep events in a table)."""
+    position, stream, version, event_id, type_, data = row
+    return StoredEvent(
+        position=position, stream=stream, version=version, id=event_id, type=type_, data=data
+    )
+
+
+def paged(
+    fetch: Callable[[int, int], Sequence[StoredEvent]],
+    *,
+    after: int = 0,
+    limit: int | None = None,
+    page: int = 1000,
+) -> Iterator[StoredEvent]:
+    """The log after position ``after`` (``limit`` events at most), read ``page``
+    events at a time: how a store may write :meth:`Store.read_log` so that no read
+    stays open between two ``next()``.
+
+    :param fetch: ``fetch(after, size)``: up to ``size`` events after position
+        ``after``, in position order (one query).
+
+    >>> log = numbered("s", [NewEvent(id=str(n), type="t", data=b"") for n in range(5)],
+    ...                after_version=0, after_position=0)
+    >>> fetch = lambda after, size: [e for e in log if e.position > after][:size]
+    >>> [e.position for e in paged(fetch, after=1, limit=3, page=2)]
+    [2, 3, 4]
+    """
+    left = limit
+    while left is None or left > 0:
+        size = page if left is None else min(page, left)
+        events = fetch(after, size)
+        yield from events
+        if len(events) < size:
+            return
+        after = events[-1].position
+        left = None if left is None else left - len(events)
+
+
 class OutboxStatus(LabelledEnum):
     """Where an outbox entry stands."""
 
@@ -134,6 +178,31 @@ class OutboxEntry:
     status: OutboxStatus = OutboxStatus.PENDING
     attempts: int = 0
     last_error: str | None = None
+
+
+def outbox_entry(
+    row: Sequence[Any], *, instant: Callable[[Any], dt.datetime] | None = None
+) -> OutboxEntry:
+    """The entry of a row whose columns are ``key, stream, event_id, target, hook,
+    data, due_at, status, attempts, last_error``, in that order; ``status`` is its
+    code (``"pending"``...).
+
+    :param instant: how to read ``due_at`` when the row does not hold a
+        :class:`~datetime.datetime` (e.g. microseconds since 1970 in SQLite).
+    """
+    key, stream, event_id, target, hook, data, due_at, status, attempts, last_error = row
+    return OutboxEntry(
+        key=key,
+        stream=stream,
+        event_id=event_id,
+        target=target,
+        hook=hook,
+        data=data,
+        due_at=due_at if instant is None else instant(due_at),
+        status=OutboxStatus.from_code(status),
+        attempts=attempts,
+        last_error=last_error,
+    )
 
 
 class StoreClosedError(SeveError, ValueError):
@@ -184,6 +253,26 @@ def duplicate_key(key: str) -> DomainError:
             )
         ]
     )
+
+
+def first_duplicate(values: Iterable[str], stored: Callable[[str], bool]) -> str | None:
+    """The first of ``values`` already ``stored`` or repeating an earlier one, or
+    ``None``: the id (or key) a store names in :func:`duplicate_event` (or
+    :func:`duplicate_key`) once a unique constraint refused an append.
+
+    >>> first_duplicate(["a", "b", "c", "b"], {"c"}.__contains__)
+    'c'
+    >>> first_duplicate(["a", "b", "a"], lambda value: False)
+    'a'
+    >>> first_duplicate(["a", "b"], lambda value: False) is None
+    True
+    """
+    seen: set[str] = set()
+    for value in values:
+        if value in seen or stored(value):
+            return value
+        seen.add(value)
+    return None
 
 
 @runtime_checkable

@@ -45,7 +45,11 @@ from seve.storage import (
     StoredEvent,
     duplicate_event,
     duplicate_key,
+    first_duplicate,
     numbered,
+    outbox_entry,
+    paged,
+    stored_event,
 )
 
 from ._url import ConnectionLostError, PostgresStoreError, parse_url, redacted
@@ -151,29 +155,6 @@ SELECT {_ENTRY} FROM claimed ORDER BY seq"""
 _PAGE: Final = 1000
 
 
-def _stored(row: tuple[Any, ...]) -> StoredEvent:
-    position, stream, version, event_id, type_, data = row
-    return StoredEvent(
-        position=position, stream=stream, version=version, id=event_id, type=type_, data=data
-    )
-
-
-def _entry(row: tuple[Any, ...]) -> OutboxEntry:
-    key, stream, event_id, target, hook, data, due_at, status, attempts, last_error = row
-    return OutboxEntry(
-        key=key,
-        stream=stream,
-        event_id=event_id,
-        target=target,
-        hook=hook,
-        data=data,
-        due_at=due_at,
-        status=OutboxStatus.from_code(status),
-        attempts=attempts,
-        last_error=last_error,
-    )
-
-
 def _parameters(
     stream: str, expected_version: int, events: Sequence[NewEvent], outbox: Sequence[OutboxEntry]
 ) -> dict[str, Any]:
@@ -197,16 +178,6 @@ def _parameters(
         "attempts": [e.attempts for e in outbox],
         "errors": [e.last_error for e in outbox],
     }
-
-
-def _first_repeated(values: Sequence[str], stored: set[str]) -> str | None:
-    """The first of ``values`` already ``stored`` or repeated earlier in ``values``."""
-    seen: set[str] = set()
-    for value in values:
-        if value in seen or value in stored:
-            return value
-        seen.add(value)
-    return None
 
 
 class PostgresStore:
@@ -346,6 +317,13 @@ class PostgresStore:
         with self._using(doing) as db:
             return db.execute(query, parameters).rowcount > 0
 
+    def _rows(
+        self, doing: str, query: str, parameters: Sequence[Any] | Mapping[str, Any]
+    ) -> list[tuple[Any, ...]]:
+        """Run one query (binary results): its rows, all fetched, so no read stays open."""
+        with self._using(doing) as db:
+            return db.cursor(binary=True).execute(query, parameters).fetchall()
+
     # --- events ----------------------------------------------------------------
 
     def append(
@@ -404,7 +382,7 @@ class PostgresStore:
         else:
             return exc
         stored = {value for (value,) in db.execute(query, (ids,))}
-        repeated = _first_repeated(ids, stored)
+        repeated = first_duplicate(ids, stored.__contains__)
         return exc if repeated is None else make(repeated)
 
     def version(self, stream: str) -> int:
@@ -413,43 +391,26 @@ class PostgresStore:
         return int(version)
 
     def read_stream(self, stream: str, *, after_version: int = 0) -> list[StoredEvent]:
-        with self._using(f"la lecture du flux {stream}") as db:
-            rows = (
-                db.cursor(binary=True)
-                .execute(
-                    f"SELECT {_EVENT} FROM events WHERE stream = %s AND version > %s "
-                    "ORDER BY version",
-                    (stream, after_version),
-                )
-                .fetchall()
-            )
-        return [_stored(row) for row in rows]
+        rows = self._rows(
+            f"la lecture du flux {stream}",
+            f"SELECT {_EVENT} FROM events WHERE stream = %s AND version > %s ORDER BY version",
+            (stream, after_version),
+        )
+        return [stored_event(row) for row in rows]
 
     def read_log(self, *, after: int = 0, limit: int | None = None) -> Iterator[StoredEvent]:
         if self._closed:  # a closed store fails now, not at the first next()
             raise StoreClosedError(self.url)
-        return self._pages(after, limit)
+        return paged(self._page, after=after, limit=limit, page=_PAGE)
 
-    def _pages(self, after: int, limit: int | None) -> Iterator[StoredEvent]:
-        """The log in pages of :data:`_PAGE` events, each one query (no read stays open)."""
-        left = limit
-        while left is None or left > 0:
-            size = _PAGE if left is None else min(_PAGE, left)
-            with self._using("la lecture du journal") as db:
-                rows = (
-                    db.cursor(binary=True)
-                    .execute(
-                        f"SELECT {_EVENT} FROM events WHERE position > %s "
-                        "ORDER BY position LIMIT %s",
-                        (after, size),
-                    )
-                    .fetchall()
-                )
-            yield from map(_stored, rows)
-            if len(rows) < size:
-                return
-            after = rows[-1][0]
-            left = None if left is None else left - len(rows)
+    def _page(self, after: int, size: int) -> list[StoredEvent]:
+        """``size`` events of the log after ``after``: one query (no read stays open)."""
+        rows = self._rows(
+            "la lecture du journal",
+            f"SELECT {_EVENT} FROM events WHERE position > %s ORDER BY position LIMIT %s",
+            (after, size),
+        )
+        return [stored_event(row) for row in rows]
 
     # --- cursors ---------------------------------------------------------------
 
@@ -471,13 +432,12 @@ class PostgresStore:
     def claim(
         self, now: dt.datetime, *, owner: str, lease: dt.timedelta, limit: int
     ) -> list[OutboxEntry]:
-        with self._using("la réservation d'effets à livrer") as db:
-            rows = (
-                db.cursor(binary=True)
-                .execute(_CLAIM, {"owner": owner, "until": now + lease, "now": now, "limit": limit})
-                .fetchall()
-            )
-        return [_entry(row) for row in rows]
+        rows = self._rows(
+            "la réservation d'effets à livrer",
+            _CLAIM,
+            {"owner": owner, "until": now + lease, "now": now, "limit": limit},
+        )
+        return [outbox_entry(row) for row in rows]
 
     def complete(self, key: str, *, owner: str) -> bool:
         return self._write(
@@ -499,17 +459,12 @@ class PostgresStore:
 
     def outbox(self, *, status: OutboxStatus | None = None) -> list[OutboxEntry]:
         code = None if status is None else status.value
-        with self._using("la lecture des effets") as db:
-            rows = (
-                db.cursor(binary=True)
-                .execute(
-                    f"SELECT {_ENTRY} FROM outbox WHERE %s::text IS NULL OR status = %s "
-                    "ORDER BY seq",
-                    (code, code),
-                )
-                .fetchall()
-            )
-        return [_entry(row) for row in rows]
+        rows = self._rows(
+            "la lecture des effets",
+            f"SELECT {_ENTRY} FROM outbox WHERE %s::text IS NULL OR status = %s ORDER BY seq",
+            (code, code),
+        )
+        return [outbox_entry(row) for row in rows]
 
     def requeue(self, key: str, *, due_at: dt.datetime) -> bool:
         return self._write(

@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sqlite3
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, Final
 
@@ -35,7 +35,11 @@ from seve.storage import (
     StoredEvent,
     duplicate_event,
     duplicate_key,
+    first_duplicate,
     numbered,
+    outbox_entry,
+    paged,
+    stored_event,
 )
 
 from ._url import SqliteStoreError, Synchronous
@@ -100,27 +104,8 @@ def _instant(micros: int) -> dt.datetime:
     return _EPOCH + micros * _MICROSECOND
 
 
-def _stored(row: tuple[Any, ...]) -> StoredEvent:
-    position, stream, version, event_id, type_, data = row
-    return StoredEvent(
-        position=position, stream=stream, version=version, id=event_id, type=type_, data=data
-    )
-
-
-def _entry(row: tuple[Any, ...]) -> OutboxEntry:
-    key, stream, event_id, target, hook, data, due_at, status, attempts, last_error = row
-    return OutboxEntry(
-        key=key,
-        stream=stream,
-        event_id=event_id,
-        target=target,
-        hook=hook,
-        data=data,
-        due_at=_instant(due_at),
-        status=OutboxStatus.from_code(status),
-        attempts=attempts,
-        last_error=last_error,
-    )
+def _entry(row: Sequence[Any]) -> OutboxEntry:
+    return outbox_entry(row, instant=_instant)
 
 
 def _entry_row(seq: int, entry: OutboxEntry) -> tuple[Any, ...]:
@@ -128,16 +113,6 @@ def _entry_row(seq: int, entry: OutboxEntry) -> tuple[Any, ...]:
     due_at, status = _micros(entry.due_at), entry.status.value
     fields = (entry.key, entry.stream, entry.event_id, entry.target, entry.hook, entry.data)
     return (seq, *fields, due_at, status, entry.attempts, entry.last_error, None, None)
-
-
-def _first_duplicate(values: Sequence[str], stored: Callable[[str], bool]) -> str | None:
-    """The first value repeated in ``values`` or already ``stored``."""
-    seen: set[str] = set()
-    for value in values:
-        if value in seen or stored(value):
-            return value
-        seen.add(value)
-    return None
 
 
 def _insert(
@@ -161,7 +136,7 @@ def _insert(
     except sqlite3.IntegrityError:
         first = rows[0][0]  # the rows of this insert come at or after it
         query = f"SELECT 1 FROM {table} WHERE {unique} = ? AND {order} < ?"
-        duplicate = _first_duplicate(
+        duplicate = first_duplicate(
             values, lambda value: db.execute(query, (value, first)).fetchone() is not None
         )
         if duplicate is None:
@@ -304,30 +279,19 @@ class SqliteStore:
             f"SELECT {_EVENT} FROM events WHERE stream = ? AND version > ? ORDER BY version",
             (stream, after_version),
         )
-        return [_stored(row) for row in rows]
+        return [stored_event(row) for row in rows]
 
     def read_log(self, *, after: int = 0, limit: int | None = None) -> Iterator[StoredEvent]:
         self._connection()  # a closed store fails now, not at the first next()
-        return self._pages(after, limit)
+        return paged(self._page, after=after, limit=limit, page=_PAGE)
 
-    def _pages(self, after: int, limit: int | None) -> Iterator[StoredEvent]:
-        """The log in pages of :data:`_PAGE` events, each one query (no read stays open)."""
-        left = limit
-        while left is None or left > 0:
-            size = _PAGE if left is None else min(_PAGE, left)
-            rows = (
-                self._connection()
-                .execute(
-                    f"SELECT {_EVENT} FROM events WHERE position > ? ORDER BY position LIMIT ?",
-                    (after, size),
-                )
-                .fetchall()
-            )
-            yield from map(_stored, rows)
-            if len(rows) < size:
-                return
-            after = rows[-1][0]
-            left = None if left is None else left - len(rows)
+    def _page(self, after: int, size: int) -> list[StoredEvent]:
+        """``size`` events of the log after ``after``: one query (no read stays open)."""
+        rows = self._connection().execute(
+            f"SELECT {_EVENT} FROM events WHERE position > ? ORDER BY position LIMIT ?",
+            (after, size),
+        )
+        return [stored_event(row) for row in rows]
 
     # --- cursors ---------------------------------------------------------------
 

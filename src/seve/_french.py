@@ -1,8 +1,13 @@
-"""Dates, hours and lists the way French calendars write them, with no locale.
+"""Dates, hours and lists the way French writes them, with no locale.
+
+One place for the calendars (:mod:`seve.calendar`) and the messages
+(:mod:`seve.messaging`).
 
 >>> import datetime as dt
 >>> long_date(dt.date(2025, 3, 3)), clock("09:00"), clock("13:30")
 ('lundi 3 mars 2025', '9 h', '13 h 30')
+>>> long_date(dt.date(2025, 8, 1), weekday=False)
+'1er août 2025'
 >>> span("09:00", "12:00")
 'de 9 h à 12 h'
 """
@@ -32,10 +37,11 @@ _MONTHS: Final = (
 )
 
 
-def long_date(day: dt.date) -> str:
-    """``lundi 3 mars 2025`` (``1er`` for the first of a month)."""
+def long_date(day: dt.date, *, weekday: bool = True) -> str:
+    """``"lundi 3 mars 2025"`` (``weekday=False``: ``"3 mars 2025"``); the 1st is ``1er``."""
     number = "1er" if day.day == 1 else str(day.day)
-    return f"{_DAYS[day.weekday()]} {number} {_MONTHS[day.month - 1]} {day.year}"
+    written = f"{number} {_MONTHS[day.month - 1]} {day.year}"
+    return f"{_DAYS[day.weekday()]} {written}" if weekday else written
 
 
 def short_date(day: dt.date) -> str:
