@@ -5,16 +5,25 @@ Usage (from the repository root, in the project's virtualenv)::
     python benchmarks/bench_indicators.py --events 300000 1000000 3000000
     python benchmarks/bench_indicators.py --events 20000 --output -   # a quick look
 
-For each size, the log (``scenario_for_events(n, mediation=True)``) is written once to a
-temporary JSON Lines file; then, each in a fresh process (so that its peak memory is its
-own), the file is read and decoded with ``iter_events`` (the reference), and read, decoded and
-turned into every report of the last year (``read_log`` + ``reports``, seve's indicators).
-The best of ``--rounds`` counts.  Figures go to ``benchmarks/results/indicators.json``.
+For each size, the log (``scenario_for_events(n)`` with ``mediation=True``) is written once
+to a temporary JSON Lines file; then three measures, each in a fresh process (so that its
+peak memory and its garbage collector are its own):
+
+- ``decode``: the file read and decoded with ``iter_events``, nothing kept (the reference);
+- ``indicators``: the file read, decoded and turned into every report of the last year
+  (``read_log`` then ``reports``), as ``seve indicators`` does: the *total*;
+- ``engine``: the file decoded into a list first (not timed; the garbage collector is told
+  to leave those events alone, ``gc.freeze()``), then ``read_log`` and ``reports`` over the
+  list: the *engine time*, apart from decoding.
+
+The best of ``--rounds`` counts.  Figures go to ``benchmarks/results/indicators.json``; the
+method and the reference figures are in ``docs/performance.md``.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import resource
 import subprocess
@@ -27,6 +36,7 @@ from typing import Any, Final
 import attrs
 
 DEFAULT_OUTPUT: Final = Path(__file__).resolve().parent / "results" / "indicators.json"
+MODES: Final = ("decode", "indicators", "engine")
 
 
 def _write(path: Path, n_events: int) -> int:
@@ -42,24 +52,71 @@ def _write(path: Path, n_events: int) -> int:
     return count
 
 
+class _Collections:
+    """Time spent in the garbage collector (``gc.callbacks``)."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+        self._start = 0.0
+
+    def __call__(self, phase: str, _info: dict[str, int]) -> None:
+        if phase == "start":
+            self._start = time.perf_counter()
+        else:
+            self.seconds += time.perf_counter() - self._start
+
+
 def _measure(mode: str, path: Path) -> dict[str, Any]:
     import seve.partnerships  # noqa: F401  (imports are not what is timed)
     from seve.indicators import ReportingPeriod, read_log, reports
     from seve.serialization import iter_events
 
-    start = time.perf_counter()
+    collections = _Collections()
+    out: dict[str, Any] = {"mode": mode, "parcours": None}
     with path.open("rb") as fp:
         if mode == "decode":
-            count = sum(1 for _ in iter_events(fp))
-            parcours = None
+            gc.callbacks.append(collections)
+            start = time.perf_counter()
+            out["events"] = sum(1 for _ in iter_events(fp))
+            out["seconds"] = time.perf_counter() - start
         else:
-            digest = read_log(iter_events(fp))
-            count, parcours = digest.events, len(digest.parcours)
+            source: Any = iter_events(fp)
+            if mode == "engine":
+                gc.disable()
+                source = list(source)
+                gc.freeze()
+                gc.enable()
+            gc.callbacks.append(collections)
+            start = time.perf_counter()
+            digest = read_log(source)
+            read = time.perf_counter()
             last = max(p.embauche for p in digest.parcours.values() if p.embauche)
             reports(digest, [ReportingPeriod.year(last.year - 1)])
-    seconds = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-    return {"mode": mode, "events": count, "parcours": parcours, "seconds": seconds, "peak": peak}
+            end = time.perf_counter()
+            out.update(
+                events=digest.events,
+                parcours=len(digest.parcours),
+                seconds=end - start,
+                pass_seconds=read - start,
+                reports_seconds=end - read,
+            )
+    gc.callbacks.remove(collections)
+    out["gc_seconds"] = collections.seconds
+    out["us_per_event"] = out["seconds"] / max(out["events"], 1) * 1e6
+    out["peak"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    return out
+
+
+def _child(mode: str, path: Path) -> dict[str, Any]:
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", mode, str(path)],
+        check=True, capture_output=True, text=True,
+    )  # fmt: skip
+    return json.loads(out.stdout)  # type: ignore[no-any-return]
+
+
+def _mb(n: int) -> str:
+    return f"{n / 2**20:.0f} Mo"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -67,40 +124,44 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--events", type=int, nargs="+", default=[300_000, 1_000_000, 3_000_000])
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--output", default=str(DEFAULT_OUTPUT))
+    parser.add_argument("--dir", help="where to write the logs (default: a temporary folder)")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         print(json.dumps(_measure(args.child[0], Path(args.child[1]))))
         return 0
     results = []
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
         for n in args.events:
             path = Path(tmp) / f"log-{n}.jsonl"
             written = _write(path, n)
             best: dict[str, dict[str, Any]] = {}
             for _ in range(args.rounds):
-                for mode in ("decode", "indicators"):
-                    out = subprocess.run(
-                        [sys.executable, __file__, "--child", mode, str(path)],
-                        check=True, capture_output=True, text=True,
-                    )  # fmt: skip
-                    m = json.loads(out.stdout)
+                for mode in MODES:
+                    m = _child(mode, path)
                     if mode not in best or m["seconds"] < best[mode]["seconds"]:
                         best[mode] = m
-            ratio = best["indicators"]["seconds"] / best["decode"]["seconds"]
-            row = {"events": written, "bytes": path.stat().st_size, **best, "ratio": ratio}
+            decode, total, engine = (best[mode] for mode in MODES)
+            row = {
+                "events": written,
+                "parcours": total["parcours"],
+                "bytes": path.stat().st_size,
+                **best,
+                "total_vs_decode": total["seconds"] / decode["seconds"],
+                "engine_vs_decode": engine["seconds"] / decode["seconds"],
+            }
             results.append(row)
-            decode, indicators = best["decode"], best["indicators"]
             print(
-                f"{written:>9} événements, {indicators['parcours']} parcours : décodage "
-                f"{decode['seconds']:.1f} s, indicateurs {indicators['seconds']:.1f} s "
-                f"(x{ratio:.2f}), pic mémoire {indicators['peak'] / 2**20:.0f} Mo "
-                f"(décodage seul {decode['peak'] / 2**20:.0f} Mo)",
+                f"{written:>9} événements, {total['parcours']} parcours : décodage "
+                f"{decode['seconds']:.2f} s ({decode['us_per_event']:.2f} µs/év.), "
+                f"moteur {engine['seconds']:.2f} s (x{row['engine_vs_decode']:.2f}), "
+                f"total {total['seconds']:.2f} s (x{row['total_vs_decode']:.2f}), "
+                f"pic mémoire {_mb(total['peak'])} (décodage seul {_mb(decode['peak'])})",
                 flush=True,
             )
+            if args.output != "-":  # after each size: a long run keeps what it measured
+                Path(args.output).write_text(json.dumps(results, indent=2) + "\n", "utf-8")
             path.unlink()
-    if args.output != "-":
-        Path(args.output).write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     return 0
 
 

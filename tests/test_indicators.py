@@ -32,6 +32,8 @@ from seve.indicators import (
     reports,
 )
 from seve.model import Event
+from seve.partnerships import FactKind, facts
+from seve.rules import replay
 
 sys.path.insert(0, str(Path(__file__).parent))  # indicator_logs.py: see builders.py
 from indicator_logs import d, event, in_order, parcours, structure, synthetic
@@ -286,6 +288,86 @@ def test_a_pmsmp_followed_by_a_hire_with_the_host() -> None:
     assert (hired.numerator, hired.denominator) == (1, 2)
     assert hired.part("pmsmp_suivies_d_embauche.accueil").value == 1
     assert "par l'entreprise d'accueil" in (hired.evidence[0].note or "")
+
+
+# -- company events and Flash Info: only what took place counts -------------------------------
+
+
+def _moment(key: str, kind: seve.CompanyEventKind, **fields: Any) -> seve.CompanyEvent:
+    return seve.CompanyEvent(id=key, kind=kind, date=d("2023-05-10"), **fields)
+
+
+def _agenda_log() -> list[Event[Any]]:
+    """An ACI with one CIP and one salarié·e; three company events scheduled: one held
+    (its record leaves out the employers and staff of the schedule, and says nothing
+    true of its status: the fold keeps its own), one cancelled, one never held."""
+    siae, visit = "siae:aci-1", seve.CompanyEventKind.VISITE_ENTREPRISE
+    dating = seve.CompanyEventKind.JOB_DATING
+    planned = {"employers": frozenset({"emp-1"}), "staff": frozenset({"cip-lea"})}
+    cip = seve.StaffMember(id="cip-lea", siae="aci-1", name="Léa", roles={seve.StaffRole.CIP})
+    return in_order(
+        [
+            *structure(),
+            event(siae, "2023-01-02", seve.StaffMemberJoined(member=cip)),
+            *parcours("m-1", "2023-02-01", months=10),
+            event(siae, "2023-04-20", seve.CompanyEventScheduled(event=_moment(
+                "ce-1", visit, invited=frozenset({"s-m-1"}), start="09:00", end="11:00",
+                **planned))),
+            event(siae, "2023-05-10", seve.CompanyEventHeld(event=_moment(
+                "ce-1", visit, participants=frozenset({"s-m-1"}),
+                status=seve.AgendaStatus.SCHEDULED)), hour=18),
+            event(siae, "2023-04-21", seve.CompanyEventScheduled(event=_moment(
+                "ce-2", dating, employers=frozenset({"emp-2"}), staff=frozenset({"cip-lea"})))),
+            event(siae, "2023-05-02", seve.CompanyEventCancelled(event="ce-2", reason="grève")),
+            event(siae, "2023-04-22", seve.CompanyEventScheduled(event=_moment(
+                "ce-3", dating, employers=frozenset({"emp-3"}), staff=frozenset({"cip-lea"})))),
+        ]
+    )  # fmt: skip
+
+
+def test_only_company_events_held_count() -> None:
+    log = _agenda_log()
+    replay([e for e in log if e.stream == "siae:aci-1"])  # a log the fold accepts
+    ce1 = [
+        e.id
+        for e in log
+        if e.type in ("company_event_scheduled", "company_event_held")
+        and e.payload.event.id == "ce-1"
+    ]
+    r = report(log, Y2023)
+    events = r.figure("evenements_entreprise")
+    assert events.value == 1
+    (item,) = events.evidence
+    assert (item.subject, item.events) == ("company_event:ce-1", tuple(sorted(ce1)))
+    # the employers and the staff of ce-1 come from its schedule
+    active = r.figure("entreprises_actives")
+    assert [e.subject for e in active.evidence] == ["employer:emp-1"]
+    team = r.figure("implication_equipe")
+    assert (team.numerator, team.denominator) == (1, 1)
+    delay = r.figure("delai_premiere_mise_en_situation")
+    assert [e.amount for e in delay.evidence] == [Decimal(98)]  # the visit, 10 May
+    found = [(f.kind, f.employer, f.events) for f in facts(log)]
+    assert found == [(FactKind.VISIT, "emp-1", tuple(sorted(ce1)))]
+    assert facts(reversed(log)) == facts(log)
+
+
+def test_no_indicator_counts_flash_info() -> None:
+    log = _agenda_log()
+    siae = "siae:aci-1"
+
+    def session(key: str, **fields: Any) -> seve.FlashInfo:
+        return seve.FlashInfo(id=key, date=d("2023-06-06"), led_by="cip-lea",
+                              topics=("Les métiers du BTP",), employers=frozenset({"emp-4"}),
+                              **fields)  # fmt: skip
+
+    flash = [
+        event(siae, "2023-06-01", seve.FlashInfoScheduled(session=session("fi-1"))),
+        event(siae, "2023-06-02", seve.FlashInfoCancelled(session="fi-1")),
+        event(siae, "2023-06-06", seve.FlashInfoHeld(
+            session=session("fi-2", present=frozenset({"s-m-1"})))),
+    ]  # fmt: skip
+    replay([e for e in in_order(log + flash) if e.stream == siae])
+    assert report(in_order(log + flash), Y2023).figures == report(log, Y2023).figures
 
 
 # -- plugins ---------------------------------------------------------------------------------

@@ -191,7 +191,6 @@ def _retained(digest: Any) -> int:
             1 + len(p.hours) + len(p.suivis) + len(p.pmsmps) + len(p.mises_en_relation)
             for p in digest.parcours.values()
         )
-        + len(digest.facts_events())
         + sum(len(s.staff) + len(s.company_events) for s in digest.structures.values())
         + sum(1 + len(e.interactions) for e in digest.employers.values())
     )

@@ -29,6 +29,7 @@ from seve.reports import (
     report_json,
     report_text,
 )
+from seve.reports._progress import Progress
 from seve.serialization import dump_events
 from seve.storage import MemoryStore
 
@@ -154,6 +155,55 @@ def test_cli_on_a_json_lines_file(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert main(["indicators", str(log), "--pack"]) == 2
     assert main(["indicators", str(log), "--audience", "funder"]) == 2
     assert main(["indicators", str(tmp_path / "absent.jsonl")]) == 2
+
+
+def test_a_progress_line_redraws_a_few_times_a_second() -> None:
+    now = [0.0]
+    out = io.StringIO()
+    size = 1000
+    position = [0]
+    shown = Progress(out, total=size, position=lambda: position[0], clock=lambda: now[0])
+    for t, count, at in ((0.1, 2_000, 100), (0.3, 6_000, 300), (0.4, 8_000, 400),
+                         (0.6, 12_000, 600)):  # fmt: skip
+        now[0], position[0] = t, at
+        shown(count)
+    now[0] = 0.8
+    shown.done(15_000)
+    text = out.getvalue()
+    lines = text.split("\r")[1:]
+    assert len(lines) == 3  # 0.3 s and 0.6 s (0.1 and 0.4 too soon), then the last one
+    assert lines[0].startswith("Lecture du journal : [######..............]  30 %  6 000 ")
+    assert "6 000 événements lus (20 000 par seconde)" in lines[0]
+    assert lines[1].startswith("Lecture du journal : [############........]  60 %  12 000 ")
+    last = lines[2]
+    assert last.endswith("\n")
+    assert last.rstrip() == (
+        "Lecture du journal : [####################] 100 %  15 000 événements lus en 0,8 s"
+    )
+    assert len(last) - 1 >= len(lines[1])  # it covers what the longer line left
+    counted = io.StringIO()
+    store = Progress(counted, label="Lecture du stockage", clock=lambda: now[0])
+    now[0] = 1.2
+    store(4_000)
+    assert counted.getvalue() == "\rLecture du stockage : 4 000 événements lus (10 000 par seconde)"
+
+
+def test_cli_progress_only_when_asked_or_on_a_terminal(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    log = _write(tmp_path / "journal.jsonl", synthetic(5))
+    assert main(["indicators", str(log), "--year", "2023", "--progress"]) == 0
+    err = capsys.readouterr().err
+    assert err.startswith("\rLecture du journal : [")
+    last = err.split("\r")[-1]
+    read = f"{len(synthetic(5)):,}".replace(",", " ")
+    assert last.startswith(f"Lecture du journal : [####################] 100 %  {read} événements")
+    assert re.fullmatch(r".* événements lus en \d+,\d s *\n", last)
+    for quiet in ([], ["--no-progress"]):  # captured stderr is not a terminal
+        assert main(["indicators", str(log), "--year", "2023", *quiet]) == 0
+        assert capsys.readouterr().err == ""
+    with pytest.raises(SystemExit):
+        main(["indicators", str(log), "--progress", "--no-progress"])
 
 
 def test_cli_from_a_store(capsys: pytest.CaptureFixture[str]) -> None:

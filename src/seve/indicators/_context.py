@@ -12,6 +12,7 @@ from ._period import CountingRules, Filters, ReportingPeriod, default_counting_r
 if TYPE_CHECKING:
     from ..partnerships import Fact
     from ._digest import Digest, ParcoursDigest
+    from ._figures import Evidence
 
 __all__ = ["Context"]
 
@@ -31,14 +32,9 @@ class Context:
     _cache: dict[str, Any] = field(factory=dict, eq=False, repr=False, alias="_cache")
 
     def facts(self, digest: Digest) -> tuple[Fact, ...]:
-        """What the SIAE did with companies (:func:`seve.partnerships.facts`), once per
-        report."""
-        found = self._cache.get("facts")
-        if found is None:
-            from ..partnerships import facts
-
-            found = self._cache["facts"] = facts(digest.facts_events(), motifs=self.motifs)
-        return found
+        """What the SIAE did with companies (:func:`seve.partnerships.facts`), with this
+        report's motifs (:meth:`Digest.facts <seve.indicators.Digest.facts>`)."""
+        return digest.facts(self.motifs)
 
     def parcours(self, digest: Digest) -> list[ParcoursDigest]:
         """The parcours of the structures kept, under contract some day of the period: the
@@ -50,6 +46,18 @@ class Context:
             found = self._cache["parcours"] = [
                 p for p in digest.selected_parcours(self.filters) if p.present_during(period)
             ]
+        return found
+
+    def hired(self, p: ParcoursDigest) -> Evidence:
+        """A parcours as the figures that count people show it: its stream and its
+        embauche (one object, shared by every figure of the report)."""
+        shared: dict[str, Evidence] = self._cache.setdefault("hired", {})
+        found = shared.get(p.stream)
+        if found is None:
+            from ._figures import Evidence
+
+            events = (p.embauche_event,) if p.embauche_event else ()
+            found = shared[p.stream] = Evidence(subject=p.stream, events=events)
         return found
 
     def cached(self, key: str) -> Any:

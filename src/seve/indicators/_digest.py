@@ -14,6 +14,7 @@ log: streams may come interleaved in any order.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -23,15 +24,18 @@ from typing import TYPE_CHECKING, Any, Final
 from ..model import (
     EMPLOYER,
     CompanyEvent,
+    CompanyEventChanged,
     CompanyEventFollowedUp,
     CompanyEventFollowUp,
     CompanyEventHeld,
+    CompanyEventScheduled,
     CompanyRegistered,
     Embauche,
     Employer,
     EmployerId,
     Event,
     EventId,
+    FollowUpKind,
     HoursWorked,
     Interaction,
     InteractionKind,
@@ -41,6 +45,7 @@ from ..model import (
     MiseEnRelationOutcomeRecorded,
     MiseEnRelationProposed,
     MiseEnRelationResult,
+    MotifTable,
     OfferId,
     PmsmpCancelled,
     PmsmpDrafted,
@@ -68,9 +73,11 @@ from ..model import (
     SuiviContactRecorded,
     payload_types,
 )
+from ..partnerships._facts import _CompanyEvents, _Log
 from ._period import Filters, ReportingPeriod
 
 if TYPE_CHECKING:
+    from ..partnerships import Fact
     from ._base import Indicator
 
 __all__ = [
@@ -185,6 +192,10 @@ class ParcoursDigest:
     """What the pass keeps of one parcours (read-only once the pass is over).
 
     ``embauche`` is ``None`` for a stream whose embauche the log did not hold.
+
+    :ivar hours: ``(month, hours, event id)`` for each month declared.
+    :ivar suivis: ``(date, in employment, event id)`` for each suivi contact (what the
+        person said, ``None`` if nothing; their notes are not kept).
     """
 
     __slots__ = (
@@ -211,10 +222,10 @@ class ParcoursDigest:
         self.situation: SituationAtEntry | None = None
         self.embauche: dt.date | None = None
         self.embauche_event: EventId | None = None
-        self.hours: list[tuple[dt.date, Decimal, EventId]] = []
+        self.hours: tuple[tuple[dt.date, Decimal, EventId], ...] = ()
         self.sortie: Sortie | None = None
         self.sortie_event: EventId | None = None
-        self.suivis: list[tuple[SuiviContact, EventId]] = []
+        self.suivis: tuple[tuple[dt.date, bool | None, EventId], ...] = ()
         self.pmsmps: dict[PmsmpId, PmsmpDigest] = {}
         self.mises_en_relation: dict[MiseEnRelationId, MiseEnRelationDigest] = {}
 
@@ -245,49 +256,68 @@ class StaffDigest:
 
 
 class StructureDigest:
-    """What the pass keeps of one structure stream."""
+    """What the pass keeps of one structure stream.
 
-    __slots__ = ("company_events", "follow_ups", "registered_event", "siae", "staff", "stream")
+    Its company events are kept as scheduled, changed and held
+    (:attr:`company_events` gives those held); Flash Info sessions are not kept (no
+    indicator counts them).
+    """
+
+    __slots__ = ("agenda", "follow_ups", "registered_event", "siae", "staff", "stream")
 
     def __init__(self, stream: StreamId) -> None:
         self.stream = stream
         self.siae: Siae | None = None
         self.registered_event: EventId | None = None
         self.staff: dict[StaffId, StaffDigest] = {}
-        self.company_events: dict[str, tuple[CompanyEvent, EventId]] = {}
+        self.agenda = _CompanyEvents()
         self.follow_ups: list[tuple[CompanyEventFollowUp, EventId]] = []
+
+    @property
+    def company_events(self) -> dict[str, tuple[CompanyEvent, tuple[EventId, ...]]]:
+        """The company events that were held, by id: each as the structure's fold keeps
+        it (completed from its schedule), with the ids of its schedule and held record.
+        One scheduled, then cancelled or never recorded as held, did not take place."""
+        return self.agenda.held()
 
 
 class EmployerDigest:
     """What the pass keeps of one company: its contacts with the SIAE, and its state
-    folded from its registration and its conventions (for :mod:`seve.partnerships`)."""
+    folded from its registration and its conventions (for :mod:`seve.partnerships`).
 
-    __slots__ = ("company", "interactions", "registered", "state", "stream")
+    The registration of a company folds when a convention comes, or when :attr:`state`
+    is first read: most companies never sign one.
+
+    :ivar interactions: ``(date, siae, by, engaged, mecenat, event id)`` for each
+        contact: its day, the SIAE and the permanent·e, whether it is an engaged kind
+        (:attr:`seve.model.InteractionKind.engaged`) and whether it is mécénat (the rest,
+        notes above all, is not kept).
+    """
+
+    __slots__ = ("_registration", "_state", "company", "interactions", "registered", "stream")
 
     def __init__(self, stream: StreamId) -> None:
         self.stream = stream
         self.company = EmployerId(stream.partition(":")[2])
         self.registered: tuple[dt.date, EventId] | None = None
-        self.interactions: list[tuple[Interaction, EventId]] = []
-        self.state: Employer | None = None
+        self.interactions: list[tuple[dt.date, SiaeId, StaffId, bool, bool, EventId]] = []
+        self._registration: Event[CompanyRegistered] | None = None
+        self._state: Employer | None = None
 
+    @property
+    def state(self) -> Employer | None:
+        """The company folded from its registration and conventions (``None`` without
+        a registration the fold accepts)."""
+        if self._state is None and self._registration is not None:
+            registration, self._registration = self._registration, None
+            with contextlib.suppress(Refused):
+                self._state = EMPLOYER.advance(None, registration)
+        return self._state
 
-#: The payload types :func:`seve.partnerships.facts` reads; the pass keeps these
-#: events for it (a few per parcours).
-_FOR_FACTS: Final = (
-    "embauche",
-    "siae_registered",
-    "company_registered",
-    "pmsmp_drafted",
-    "pmsmp_renewed",
-    "pmsmp_started",
-    "pmsmp_ended",
-    "mise_en_relation_proposed",
-    "mise_en_relation_outcome_recorded",
-    "sortie_recorded",
-    "company_event_held",
-    "company_event_followed_up",
-)
+    @property
+    def signed(self) -> bool:
+        """Whether it has a convention de partenariat (without folding the others)."""
+        return self._state is not None and bool(self._state.partnerships)
 
 
 class Digest:
@@ -309,7 +339,8 @@ class Digest:
         self.events = 0
         self.skipped = 0
         self.folds: dict[tuple[str, str], Any] = {}
-        self._for_facts: list[Event[Any]] = []
+        self._facts: tuple[MotifTable, tuple[Fact, ...]] | None = None
+        self._situations: dict[SituationAtEntry, SituationAtEntry] = {}
         self._by_siae: dict[SiaeId, StructureDigest] | None = None
         self._people: dict[SalarieId, list[tuple[dt.date, ParcoursDigest]]] | None = None
 
@@ -359,22 +390,70 @@ class Digest:
         """The companies folded from their registration and conventions."""
         return [e.state for e in self.employers.values() if e.state is not None]
 
+    def signed_states(self) -> list[Employer]:
+        """The companies with a convention de partenariat, folded."""
+        return [e._state for e in self.employers.values() if e.signed and e._state is not None]
+
     @property
     def has_conventions(self) -> bool:
-        return any(state.partnerships for state in self.employer_states())
+        return any(e.signed for e in self.employers.values())
 
-    def facts_events(self) -> list[Event[Any]]:
-        """The events :func:`seve.partnerships.facts` needs, as the pass kept them."""
-        return self._for_facts
+    def facts(self, motifs: MotifTable) -> tuple[Fact, ...]:
+        """What the SIAE did with companies, as :func:`seve.partnerships.facts` reads it
+        from the log, here joined from what the pass kept (no event is kept for it)."""
+        if self._facts is None or self._facts[0] != motifs:
+            self._facts = (motifs, self._fact_log().facts(motifs))
+        return self._facts[1]
+
+    def _fact_log(self) -> _Log:
+        """What :func:`seve.partnerships.facts` collects from the events, from the digest."""
+        log = _Log()
+        embauche, not_shown = MiseEnRelationResult.EMBAUCHE, PmsmpOutcome.NOT_SHOWN
+        for p in self.parcours.values():
+            stream = p.stream
+            if p.siae is not None and p.salarie is not None:
+                log.people[stream] = (p.siae, p.salarie)
+            for pm in p.pmsmps.values():
+                key = (stream, pm.id)
+                log.pmsmps[key] = (pm.host, pm.drafted_event, pm.renews is not None)
+                if pm.started is not None and pm.started_event is not None:
+                    log.started[key] = (pm.started, pm.started_event)
+                if pm.outcome is not_shown:
+                    log.not_shown.add(key)
+            for mer in p.mises_en_relation.values():
+                mkey = (stream, mer.id)
+                log.proposals[mkey] = (mer.employer, mer.proposed_on, mer.event)
+                for result, day, eid in mer.steps:
+                    if result is embauche:
+                        log.hired.append((mkey, day, eid))
+            sortie = p.sortie
+            if sortie is not None and sortie.employer is not None and p.sortie_event:
+                log.sorties.append(
+                    (stream, sortie.employer, sortie.date, sortie.motif, p.sortie_event)
+                )
+        for s in self.structures.values():
+            if s.siae is not None:
+                log.structures[s.stream] = s.siae.id
+            log.company_events[s.stream] = s.agenda
+            log.follow_ups.extend(
+                (s.stream, f, eid)
+                for f, eid in s.follow_ups
+                if f.kind is FollowUpKind.EMBAUCHE and f.employer is not None
+            )
+        for e in self.employers.values():
+            if e.registered is not None:
+                log.companies[e.stream] = e.company
+            for day, siae, _by, _engaged, mecenat, eid in e.interactions:
+                if mecenat:
+                    log.mecenat.append((e.stream, siae, day, eid))
+        return log
 
 
 Handler = Callable[[Digest, Event[Any]], None]
 
 
-def _parcours(d: Digest, stream: StreamId) -> ParcoursDigest:
-    p = d.parcours.get(stream)
-    if p is None:
-        p = d.parcours[stream] = ParcoursDigest(stream)
+def _new_parcours(d: Digest, stream: StreamId) -> ParcoursDigest:
+    p = d.parcours[stream] = ParcoursDigest(stream)
     return p
 
 
@@ -392,49 +471,60 @@ def _employer(d: Digest, stream: StreamId) -> EmployerDigest:
     return e
 
 
+# Each handler keeps what the indicators need of one kind of event; a parcours digest is
+# looked up inline (``get(...) or _new_parcours(...)``: the pass's hottest line).
+
+
 def _embauche(d: Digest, event: Event[Any]) -> None:
     payload: Embauche = event.payload
-    p = _parcours(d, event.stream)
+    p = d.parcours.get(event.stream) or _new_parcours(d, event.stream)
     p.salarie = payload.salarie
     p.siae = payload.siae
     p.kind = payload.siae_kind
-    p.situation = payload.situation
+    # people share a few situations at entry: one copy of each is kept
+    p.situation = d._situations.setdefault(payload.situation, payload.situation)
     p.embauche = payload.contract.start
     p.embauche_event = event.id
 
 
 def _hours(d: Digest, event: Event[Any]) -> None:
     h = event.payload.hours
-    _parcours(d, event.stream).hours.append((h.month, h.hours, event.id))
+    p = d.parcours.get(event.stream) or _new_parcours(d, event.stream)
+    p.hours += ((h.month, h.hours, event.id),)
 
 
 def _sortie(d: Digest, event: Event[Any]) -> None:
-    p = _parcours(d, event.stream)
+    p = d.parcours.get(event.stream) or _new_parcours(d, event.stream)
     p.sortie = event.payload.sortie
     p.sortie_event = event.id
 
 
 def _suivi(d: Digest, event: Event[Any]) -> None:
-    _parcours(d, event.stream).suivis.append((event.payload.contact, event.id))
+    p = d.parcours.get(event.stream) or _new_parcours(d, event.stream)
+    c: SuiviContact = event.payload.contact
+    p.suivis += ((c.date, c.in_employment, event.id),)
 
 
 def _pmsmp_drafted(d: Digest, event: Event[Any]) -> None:
     payload = event.payload
     c = payload.convention
     renews = payload.renews if isinstance(payload, PmsmpRenewed) else None
-    _parcours(d, event.stream).pmsmps[c.id] = PmsmpDigest(
-        c.id, c.host, c.start, c.end, event.id, renews
-    )
+    p = d.parcours.get(event.stream) or _new_parcours(d, event.stream)
+    p.pmsmps[c.id] = PmsmpDigest(c.id, c.host, c.start, c.end, event.id, renews)
 
 
 def _pmsmp(d: Digest, event: Event[Any]) -> PmsmpDigest | None:
-    return _parcours(d, event.stream).pmsmps.get(event.payload.convention)
+    p = d.parcours.get(event.stream)
+    return p.pmsmps.get(event.payload.convention) if p is not None else None
 
 
 def _pmsmp_started(d: Digest, event: Event[Any]) -> None:
     pmsmp = _pmsmp(d, event)
-    if pmsmp is not None and (pmsmp.started is None or event.day < pmsmp.started):
-        pmsmp.started, pmsmp.started_event = event.day, event.id
+    if pmsmp is None:
+        return
+    day = event.day
+    if pmsmp.started is None or (day, event.id) < (pmsmp.started, pmsmp.started_event or ""):
+        pmsmp.started, pmsmp.started_event = day, event.id
 
 
 def _pmsmp_ended(d: Digest, event: Event[Any]) -> None:
@@ -455,14 +545,16 @@ def _pmsmp_cancelled(d: Digest, event: Event[Any]) -> None:
 
 def _mer_proposed(d: Digest, event: Event[Any]) -> None:
     m = event.payload.mise_en_relation
-    _parcours(d, event.stream).mises_en_relation[m.id] = MiseEnRelationDigest(
+    p = d.parcours.get(event.stream) or _new_parcours(d, event.stream)
+    p.mises_en_relation[m.id] = MiseEnRelationDigest(
         m.id, m.employer, m.offer, m.proposed_on, m.proposed_by, event.id
     )
 
 
 def _mer_outcome(d: Digest, event: Event[Any]) -> None:
     o = event.payload.outcome
-    mer = _parcours(d, event.stream).mises_en_relation.get(o.mise_en_relation)
+    p = d.parcours.get(event.stream)
+    mer = p.mises_en_relation.get(o.mise_en_relation) if p is not None else None
     if mer is not None:
         mer.steps.append((o.result, o.date, event.id))
 
@@ -492,8 +584,7 @@ def _staff_left(d: Digest, event: Event[Any]) -> None:
 
 
 def _company_event(d: Digest, event: Event[Any]) -> None:
-    held: CompanyEvent = event.payload.event
-    _structure(d, event.stream).company_events[held.id] = (held, event.id)
+    _structure(d, event.stream).agenda.read(event)
 
 
 def _follow_up(d: Digest, event: Event[Any]) -> None:
@@ -504,28 +595,30 @@ def _company_registered(d: Digest, event: Event[Any]) -> None:
     e = _employer(d, event.stream)
     e.company = event.payload.company.id
     e.registered = (event.day, event.id)
-    _fold_employer(d, e, event)
+    if e._registration is None and e._state is None:
+        e._registration = event  # folded with its first convention, if it ever signs one
+    else:  # registered twice: the fold refuses the second
+        d.skipped += 1
 
 
 def _interaction(d: Digest, event: Event[Any]) -> None:
-    interaction: Interaction = event.payload.interaction
-    _employer(d, event.stream).interactions.append((interaction, event.id))
-    if interaction.kind is InteractionKind.MECENAT:  # what seve.partnerships.facts reads
-        d._for_facts.append(event)
-
-
-def _fold_employer(d: Digest, e: EmployerDigest, event: Event[Any]) -> None:
-    try:
-        e.state = EMPLOYER.advance(e.state, event)
-    except Refused:
-        d.skipped += 1
+    i: Interaction = event.payload.interaction
+    kind = i.kind
+    e = d.employers.get(event.stream) or _employer(d, event.stream)
+    e.interactions.append(
+        (i.date, i.siae, i.by, kind.engaged, kind is InteractionKind.MECENAT, event.id)
+    )
 
 
 def _convention(d: Digest, event: Event[Any]) -> None:
     e = _employer(d, event.stream)
-    if e.state is not None:
-        _fold_employer(d, e, event)
-    else:
+    state = e.state
+    if state is None:
+        d.skipped += 1
+        return
+    try:
+        e._state = EMPLOYER.advance(state, event)
+    except Refused:
         d.skipped += 1
 
 
@@ -545,6 +638,8 @@ _HANDLERS: Final[dict[type, Handler]] = {
     SiaeRegistered: _siae_registered,
     StaffMemberJoined: _staff_joined,
     StaffMemberLeft: _staff_left,
+    CompanyEventScheduled: _company_event,
+    CompanyEventChanged: _company_event,
     CompanyEventHeld: _company_event,
     CompanyEventFollowedUp: _follow_up,
     CompanyRegistered: _company_registered,
@@ -552,18 +647,13 @@ _HANDLERS: Final[dict[type, Handler]] = {
 }
 
 
-def _handlers() -> dict[type, tuple[Handler | None, bool]]:
-    """Per payload type: its handler, and whether :func:`seve.partnerships.facts`
-    needs the event.  Convention events (``convention_*``) fold into the company."""
-    types = payload_types()
-    table: dict[type, tuple[Handler | None, bool]] = {}
-    for tag, cls in types.items():
-        handler = _HANDLERS.get(cls)
-        if handler is None and tag.startswith("convention_"):
-            handler = _convention
-        keep = tag in _FOR_FACTS
-        if handler is not None or keep:
-            table[cls] = (handler, keep)
+def _handlers() -> dict[type, Handler]:
+    """The handler of each payload type the pass reads: one look-up per event, the
+    others cost nothing more.  Convention events (``convention_*``) fold into the company."""
+    table = dict(_HANDLERS)
+    for tag, cls in payload_types().items():
+        if cls not in table and tag.startswith("convention_"):
+            table[cls] = _convention
     return table
 
 
@@ -584,30 +674,29 @@ def read_log(
     :param progress: called with the number of events read, every ``every`` events.
     """
     digest = Digest()
-    table = _handlers()
-    kept = digest._for_facts
+    get = _handlers().get
     folds = [
         (indicator, period, indicator.start()) for indicator in indicators for period in periods
     ]
-    get = table.get
     count = 0
-    for event in events:
-        count += 1
-        entry = get(type(event.payload))
-        if entry is not None:
-            handler, keep = entry
+    if not folds and progress is None:  # the common case: nothing else per event
+        for count, event in enumerate(events, start=1):  # noqa: B007
+            handler = get(type(event.payload))
             if handler is not None:
                 handler(digest, event)
-            if keep:
-                kept.append(event)
-        if folds:
-            day = event.day
-            folds = [
-                (i, period, i.step(acc, event) if period.start <= day <= period.end else acc)
-                for i, period, acc in folds
-            ]
-        if progress is not None and count % every == 0:
-            progress(count)
+    else:
+        for count, event in enumerate(events, start=1):
+            handler = get(type(event.payload))
+            if handler is not None:
+                handler(digest, event)
+            if folds:
+                day = event.day
+                folds = [
+                    (i, period, i.step(acc, event) if period.start <= day <= period.end else acc)
+                    for i, period, acc in folds
+                ]
+            if progress is not None and count % every == 0:
+                progress(count)
     digest.events = count
     for indicator, period, acc in folds:
         digest.folds[(indicator.code, period.label)] = acc

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import ROUND_HALF_EVEN, Decimal
+from operator import attrgetter
 from typing import Final
 
 from attrs import field, frozen
@@ -36,6 +37,8 @@ class FigureKind(LabelledEnum):
 
 
 def _ids(ids: Iterable[EventId]) -> tuple[EventId, ...]:
+    if type(ids) is tuple and len(ids) < 2:  # the common case: one event
+        return ids
     return tuple(sorted(set(ids)))
 
 
@@ -56,8 +59,11 @@ class Evidence:
     note: str | None = None
 
 
+_BY_SUBJECT: Final = attrgetter("subject", "events")
+
+
 def _evidence(items: Iterable[Evidence]) -> tuple[Evidence, ...]:
-    return tuple(sorted(items, key=lambda e: (e.subject, e.events)))
+    return tuple(sorted(items, key=_BY_SUBJECT))
 
 
 @frozen(kw_only=True)

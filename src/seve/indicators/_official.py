@@ -121,16 +121,20 @@ def classify_exits(digest: Digest, ctx: Context) -> tuple[ExitClassification, ..
     return ctx.keep("exits", tuple(found))  # type: ignore[no-any-return]
 
 
+def _explained(digest: Digest, ctx: Context) -> list[tuple[ExitClassification, Evidence]]:
+    """The sorties of the period, each with its evidence (one object for every figure)."""
+    cached = ctx.cached("explained")
+    if cached is None:
+        cached = ctx.keep("explained", [(c, c.evidence()) for c in classify_exits(digest, ctx)])
+    return cached  # type: ignore[no-any-return]
+
+
 def salaries_presents(digest: Digest, ctx: Context) -> Figure:
     """Salarié·es under contract some day of the period."""
     return count(
         "salaries_presents",
         "Salarié·es en transition présent·es sur la période",
-        (
-            Evidence(subject=p.stream, events=[p.embauche_event] if p.embauche_event else [])
-            for p in ctx.parcours(digest)
-            if p.present_during(ctx.period)
-        ),
+        (ctx.hired(p) for p in ctx.parcours(digest) if p.present_during(ctx.period)),
         source="fiche salarié ASP : embauches et sorties",
     )
 
@@ -140,11 +144,7 @@ def embauches(digest: Digest, ctx: Context) -> Figure:
     return count(
         "embauches",
         "Embauches (entrées en parcours)",
-        (
-            Evidence(subject=p.stream, events=[p.embauche_event] if p.embauche_event else [])
-            for p in ctx.parcours(digest)
-            if p.embauche in ctx.period
-        ),
+        (ctx.hired(p) for p in ctx.parcours(digest) if p.embauche in ctx.period),
         source="fiche salarié ASP : date d'embauche",
     )
 
@@ -153,8 +153,9 @@ def heures_travaillees(digest: Digest, ctx: Context) -> Figure:
     """Hours worked in the months that start in the period, as declared (suivi mensuel
     ASP): hours are monthly, so a month counts in the period its first day falls in."""
     items = []
+    start, end = ctx.period.start, ctx.period.end
     for p in digest.selected_parcours(ctx.filters):  # a month may start before an embauche
-        months = [(h, eid) for month, h, eid in p.hours if month in ctx.period]
+        months = [(h, eid) for month, h, eid in p.hours if start <= month <= end]
         if months:
             total = sum((h for h, _e in months), Decimal(0))
             items.append(Evidence(subject=p.stream, events=[e for _h, e in months], amount=total))
@@ -170,26 +171,26 @@ def heures_travaillees(digest: Digest, ctx: Context) -> Figure:
 
 def sorties(digest: Digest, ctx: Context) -> Figure:
     """Every sortie of the period, by ASP category (retraits included)."""
-    exits = classify_exits(digest, ctx)
+    exits = _explained(digest, ctx)
     parts = tuple(
         count(
             f"sorties.{category.value}",
             category.label,
-            (c.evidence() for c in exits if c.category is category),
+            (e for c, e in exits if c.category is category),
         )
         for category in SortieCategory
     )
     return count(
         "sorties",
         "Sorties de la période, par catégorie ASP",
-        (c.evidence() for c in exits),
+        (e for _c, e in exits),
         source=f"{ASP} ; table {ctx.motifs.version}",
         parts=parts,
     )
 
 
-def _examined(digest: Digest, ctx: Context) -> tuple[ExitClassification, ...]:
-    return tuple(c for c in classify_exits(digest, ctx) if c.examined)
+def _examined(digest: Digest, ctx: Context) -> list[tuple[ExitClassification, Evidence]]:
+    return [(c, e) for c, e in _explained(digest, ctx) if c.examined]
 
 
 def sorties_examinees(digest: Digest, ctx: Context) -> Figure:
@@ -200,14 +201,14 @@ def sorties_examinees(digest: Digest, ctx: Context) -> Figure:
         count(
             f"sorties_examinees.{category.value}",
             category.label,
-            (c.evidence() for c in examined if c.category is category),
+            (e for c, e in examined if c.category is category),
         )
         for category in COUNTED
     )
     return count(
         "sorties_examinees",
         "Sorties examinées (hors retraits, selon la durée ou les heures)",
-        (c.evidence() for c in examined),
+        (e for _c, e in examined),
         source=f"{ASP} ; règles {ctx.rules.version}",
         parts=parts,
     )
@@ -219,8 +220,8 @@ def taux_sortie_dynamique(digest: Digest, ctx: Context) -> Figure:
     return ratio(
         "taux_sortie_dynamique",
         "Taux de sortie dynamique",
-        (c.evidence() for c in examined if c.category.dynamic),
-        (c.evidence() for c in examined),
+        (e for c, e in examined if c.category.dynamic),
+        (e for _c, e in examined),
         source=ASP,
     )
 
@@ -231,7 +232,7 @@ def taux_emploi_durable(digest: Digest, ctx: Context) -> Figure:
     return ratio(
         "taux_emploi_durable",
         "Taux d'emploi durable",
-        (c.evidence() for c in examined if c.category is SortieCategory.EMPLOI_DURABLE),
-        (c.evidence() for c in examined),
+        (e for c, e in examined if c.category is SortieCategory.EMPLOI_DURABLE),
+        (e for _c, e in examined),
         source=ASP,
     )

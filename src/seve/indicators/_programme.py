@@ -7,7 +7,7 @@ import datetime as dt
 import statistics
 from collections import defaultdict
 from decimal import Decimal
-from typing import Final, cast
+from typing import Final, NamedTuple, cast
 
 from dateutil.relativedelta import relativedelta
 
@@ -20,6 +20,7 @@ from ..model import (
     FollowUpKind,
     MiseEnRelationResult,
     Parcours,
+    SiaeId,
     SortieCategory,
     StaffRole,
     suivi_milestones,
@@ -69,13 +70,13 @@ def _situations(digest: Digest) -> dict[str, list[tuple[dt.date, tuple[EventId, 
                 assert pm.started is not None
                 found[p.stream].append((pm.started, pm.events, f"PMSMP chez {pm.host}"))
     for s in digest.structures.values():
-        for held, eid in s.company_events.values():
-            if held.kind not in SITUATION_EVENTS or not held.held:
+        for held, events in s.company_events.values():  # held ones only
+            if held.kind not in SITUATION_EVENTS:
                 continue
             for salarie in held.participants:
                 parcours = digest.parcours_of(salarie, held.date)
                 if parcours is not None:
-                    found[parcours.stream].append((held.date, (eid,), held.kind.label))
+                    found[parcours.stream].append((held.date, events, held.kind.label))
     return found
 
 
@@ -155,42 +156,47 @@ def _pmsmp_evidence(p: ParcoursDigest, pm: PmsmpDigest) -> Evidence:
     )
 
 
+def _done(digest: Digest, ctx: Context) -> list[tuple[ParcoursDigest, PmsmpDigest, Evidence]]:
+    """The PMSMP of the period, each with its evidence (one object for every figure)."""
+    found = ctx.cached("pmsmps")
+    if found is None:
+        found = [(p, pm, _pmsmp_evidence(p, pm)) for p, pm in _pmsmps(digest, ctx)]
+        ctx.keep("pmsmps", found)
+    return found  # type: ignore[no-any-return]
+
+
 def pmsmp(digest: Digest, ctx: Context) -> Figure:
     """PMSMP that started in the period and took place (a renewal continues the same
     immersion and does not count again; a period the person did not come to neither)."""
     return count(
         "pmsmp",
         "PMSMP",
-        (_pmsmp_evidence(p, pm) for p, pm in _pmsmps(digest, ctx)),
+        (e for _p, _pm, e in _done(digest, ctx)),
         source=f"{SEVE} ; Code du travail, art. L5135-1",
     )
 
 
 def pmsmp_par_personne(digest: Digest, ctx: Context) -> Figure:
     """PMSMP of the period per salarié·e present in it."""
-    done = _pmsmps(digest, ctx)
+    done = _done(digest, ctx)
     present = [p for p in ctx.parcours(digest) if p.present_during(ctx.period)]
-    people = {p.stream: p for p, _pm in done}
+    people = {p.stream: p for p, _pm, _e in done}
     return ratio(
         "pmsmp_par_personne",
         "PMSMP par salarié·e présent·e",
-        (_pmsmp_evidence(p, pm) for p, pm in done),
-        (_hired(p) for p in present),
+        (e for _p, _pm, e in done),
+        (ctx.hired(p) for p in present),
         kind=FigureKind.RATIO,
         source=SEVE,
         parts=(
             ratio(
                 "pmsmp_par_personne.personnes",
                 "Part des salarié·es ayant fait au moins une PMSMP",
-                (_hired(p) for p in people.values()),
-                (_hired(p) for p in present),
+                (ctx.hired(p) for p in people.values()),
+                (ctx.hired(p) for p in present),
             ),
         ),
     )
-
-
-def _hired(p: ParcoursDigest) -> Evidence:
-    return Evidence(subject=p.stream, events=[p.embauche_event] if p.embauche_event else [])
 
 
 def _hires(
@@ -221,10 +227,10 @@ def pmsmp_suivies_d_embauche(digest: Digest, ctx: Context) -> Figure:
     day (renewal included): with the host, or elsewhere.  The state platform records only
     whether the immersion itself ended with a job offer; this follows the person."""
     hires = ctx.cached("hires") or ctx.keep("hires", _hires(digest, ctx))
-    done = _pmsmps(digest, ctx)
+    done = _done(digest, ctx)
     with_host: list[Evidence] = []
     elsewhere: list[Evidence] = []
-    for p, pm in done:
+    for p, pm, _e in done:
         assert pm.started is not None
         last = pm.last
         renewal = next((r for r in p.pmsmps.values() if r.renews == pm.id), None)
@@ -244,7 +250,7 @@ def pmsmp_suivies_d_embauche(digest: Digest, ctx: Context) -> Figure:
         )
         item = Evidence(subject=p.stream, events=[*pm.events, eid], note=note)
         (with_host if host else elsewhere).append(item)
-    base = [_pmsmp_evidence(p, pm) for p, pm in done]
+    base = [e for _p, _pm, e in done]
     return ratio(
         "pmsmp_suivies_d_embauche",
         "PMSMP suivies d'une embauche dans les 6 mois",
@@ -272,7 +278,7 @@ def mises_en_relation(digest: Digest, ctx: Context) -> Figure:
             if mer.proposed_on not in ctx.period:
                 continue
             note = f"offre {mer.offer} de {mer.employer}, proposée le {mer.proposed_on:%d/%m/%Y}"
-            proposed.append(Evidence(subject=p.stream, events=[mer.event], note=note))
+            proposed.append(Evidence(subject=p.stream, events=(mer.event,), note=note))
             step = mer.reached(MiseEnRelationResult.ENTRETIEN)
             if step is not None:
                 interview.append(Evidence(subject=p.stream, events=[mer.event, step[1]], note=note))
@@ -309,19 +315,25 @@ def entreprises_actives(digest: Digest, ctx: Context) -> Figure:
     active: defaultdict[str, set[EventId]] = defaultdict(set)
     known: defaultdict[str, set[EventId]] = defaultdict(set)
     streams = {e.company: e.stream for e in digest.employers.values()}
+    kept: dict[SiaeId | None, bool] = {}
+
+    def keeps(siae: SiaeId | None) -> bool:  # a few structures, many contacts
+        found = kept.get(siae)
+        if found is None:
+            found = kept[siae] = digest.keeps_siae(filters, siae, None)
+        return found
+
     for e in digest.employers.values():
         if e.registered is not None and e.registered[0] <= period.end and filters.everything:
             known[e.stream].add(e.registered[1])
-        for interaction, eid in e.interactions:
-            if interaction.date > period.end or not digest.keeps_siae(
-                filters, interaction.siae, None
-            ):
+        for day, siae, _by, engaged, _mecenat, eid in e.interactions:
+            if day > period.end or not keeps(siae):
                 continue
             known[e.stream].add(eid)
-            if interaction.kind.engaged and interaction.date in period:
+            if engaged and day >= period.start:
                 active[e.stream].add(eid)
     for fact in ctx.facts(digest):
-        if fact.day > period.end or not digest.keeps_siae(filters, fact.siae, None):
+        if fact.day > period.end or not keeps(fact.siae):
             continue
         stream = streams.get(fact.employer, f"employer:{fact.employer}")
         known[stream].update(fact.events)
@@ -347,13 +359,14 @@ def conventions(digest: Digest, ctx: Context) -> Figure:
     fulfilled at the end of the period (or at its own end): from
     :func:`seve.partnerships.fulfilment`."""
     from ..partnerships import FactKind, FulfilmentStatus, fulfilment
+    from ..partnerships._fulfilment import _by_employer
 
     period, filters = ctx.period, ctx.filters
     items: dict[FulfilmentStatus, list[Evidence]] = {s: [] for s in FulfilmentStatus}
     committed: list[Evidence] = []
     done: list[Evidence] = []
-    facts = ctx.facts(digest) if digest.has_conventions else ()
-    for employer in digest.employer_states():
+    facts = _by_employer(ctx.facts(digest)) if digest.has_conventions else {}
+    for employer in digest.signed_states():
         for partnership in employer.partnerships.values():
             c = partnership.convention
             if partnership.activated_on is None:
@@ -364,7 +377,7 @@ def conventions(digest: Digest, ctx: Context) -> Figure:
             if not any(digest.keeps_siae(filters, siae, None) for siae in c.siaes):
                 continue
             on = min(period.end, partnership.effective_end)
-            result = fulfilment(partnership, facts, on)
+            result = fulfilment(partnership, facts.get(c.employer, ()), on)
             subject = f"convention:{c.employer}/{c.id}"
             pmsmp_figure = result.figure(FactKind.PMSMP)
             summary = " ; ".join(
@@ -414,16 +427,16 @@ def _contacts(digest: Digest, ctx: Context) -> dict[tuple[str, str], set[EventId
     period = ctx.period
     found: defaultdict[tuple[str, str], set[EventId]] = defaultdict(set)
     for e in digest.employers.values():
-        for interaction, eid in e.interactions:
-            if interaction.date in period:
-                found[(interaction.siae, interaction.by)].add(eid)
+        for day, siae, by, _engaged, _mecenat, eid in e.interactions:
+            if day in period:
+                found[(siae, by)].add(eid)
     for s in digest.structures.values():
         if s.siae is None:
             continue
-        for held, eid in s.company_events.values():
-            if held.held and held.date in period and held.employers:
+        for held, events in s.company_events.values():  # held ones only
+            if held.date in period and held.employers:
                 for staff in held.staff:
-                    found[(s.siae.id, staff)].add(eid)
+                    found[(s.siae.id, staff)].update(events)
     for p in digest.parcours.values():
         if p.siae is None:
             continue
@@ -479,12 +492,12 @@ def evenements_entreprise(digest: Digest, ctx: Context) -> Figure:
     "cas d'école" days), with their participants."""
     items = []
     for s in digest.selected_structures(ctx.filters):
-        for held, eid in s.company_events.values():
-            if held.held and held.date in ctx.period:
+        for held, events in s.company_events.values():  # held ones only
+            if held.date in ctx.period:
                 items.append(
                     Evidence(
                         subject=f"company_event:{held.id}",
-                        events=[eid],
+                        events=events,
                         amount=Decimal(len(held.participants)),
                         note=f"{held.kind.label} le {held.date:%d/%m/%Y}, "
                         f"{len(held.participants)} participant·es, "
@@ -502,12 +515,19 @@ def evenements_entreprise(digest: Digest, ctx: Context) -> Figure:
 # -- in employment after the sortie ---------------------------------------------------------
 
 
+class _Contact(NamedTuple):
+    """What :func:`seve.model.suivi_milestones` reads of a suivi contact."""
+
+    date: dt.date
+    in_employment: bool | None
+
+
 class _SuiviView:
     """What :func:`seve.model.suivi_milestones` reads of a parcours."""
 
     def __init__(self, p: ParcoursDigest) -> None:
         self.sortie = p.sortie
-        self.suivis = tuple(c for c, _eid in p.suivis)
+        self.suivis = tuple(_Contact(day, said) for day, said, _eid in p.suivis)
 
 
 def en_emploi_apres_sortie(digest: Digest, ctx: Context) -> Figure:
@@ -528,7 +548,8 @@ def en_emploi_apres_sortie(digest: Digest, ctx: Context) -> Figure:
             if milestone.in_employment is None:
                 continue
             any_contact = True
-            events = [eid for c, eid in p.suivis if abs(c.date - milestone.due) <= SUIVI_TOLERANCE]
+            due = milestone.due
+            events = [eid for day, _s, eid in p.suivis if abs(day - due) <= SUIVI_TOLERANCE]
             said = "en emploi" if milestone.in_employment else "sans emploi"
             item = Evidence(
                 subject=p.stream,
@@ -538,7 +559,7 @@ def en_emploi_apres_sortie(digest: Digest, ctx: Context) -> Figure:
             )
             reached[milestone.months].append((item, milestone.in_employment))
         if any_contact:
-            followed.append(Evidence(subject=p.stream, events=[eid for _c, eid in p.suivis]))
+            followed.append(Evidence(subject=p.stream, events=[eid for _d, _s, eid in p.suivis]))
     parts = tuple(
         ratio(
             f"en_emploi_apres_sortie.{months}_mois",

@@ -11,9 +11,13 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any, Final
 
+from ._progress import Progress
+
 __all__ = ["add_indicators_command"]
 
 _QUARTER: Final = re.compile(r"(\d{4})[-_ ]?[TtQq]([1-4])")
+#: How often the pass asks the progress line to redraw (it redraws a few times a second).
+_EVERY: Final = 2_000
 
 
 def add_indicators_command(sub: Any) -> None:
@@ -97,7 +101,21 @@ def add_indicators_command(sub: Any) -> None:
     parser.add_argument(
         "--rules", type=Path, metavar="FICHIER.toml", help="règles des sorties examinées à utiliser"
     )
-    parser.add_argument("--no-progress", action="store_true", help="pas de barre de progression")
+    shown = parser.add_mutually_exclusive_group()
+    shown.add_argument(
+        "--progress",
+        dest="progress",
+        action="store_const",
+        const=True,
+        help="barre de progression sur la sortie d'erreur (par défaut : sur un terminal)",
+    )
+    shown.add_argument(
+        "--no-progress",
+        dest="progress",
+        action="store_const",
+        const=False,
+        help="pas de barre de progression",
+    )
     parser.set_defaults(run=_run)
 
 
@@ -106,17 +124,26 @@ def _fail(message: str) -> int:
     return 2
 
 
-def _events(source: str, stack: ExitStack) -> Iterator[Any]:
+def _events(
+    source: str, stack: ExitStack, progress: bool = False
+) -> tuple[Iterator[Any], Progress | None]:
+    """The events of ``source``, and a progress line for their pass (``None`` when
+    ``progress`` is false): with a bar for a file, whose size and position are known."""
     from ..hooks import Plugins
     from ..serialization import iter_events
 
     path = Path(source)
     if path.exists():
         fp = stack.enter_context(path.open("rb"))
-        return iter_events(fp)
+        shown = None
+        if progress:
+            size = path.stat().st_size
+            shown = Progress(sys.stderr, total=size, position=fp.tell)
+        return iter_events(fp), shown
     store = Plugins().open_store(source)
     stack.callback(store.close)
-    return _events_from_store(store)
+    shown = Progress(sys.stderr, label="Lecture du stockage") if progress else None
+    return _events_from_store(store), shown
 
 
 def _events_from_store(store: Any) -> Iterator[Any]:
@@ -124,16 +151,6 @@ def _events_from_store(store: Any) -> Iterator[Any]:
     from ..serialization import decode_event
 
     return (decode_event(stored.data) for stored in store.read_log())
-
-
-def _progress(enabled: bool) -> Any:
-    if not enabled:
-        return None
-
-    def show(count: int) -> None:
-        print(f"\r  {count:,} événements lus…".replace(",", " "), end="", file=sys.stderr)
-
-    return show
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -145,7 +162,6 @@ def _run(args: argparse.Namespace) -> int:
         compare,
         dialogue_de_gestion,
         fold_indicators,
-        read_log,
         reports,
     )
     from ..model import MotifTable, SiaeKind
@@ -194,21 +210,20 @@ def _run(args: argparse.Namespace) -> int:
     plugins = Plugins()
     folds = fold_indicators(plugins)
     periods = _periods(args)
-    progress = _progress(not args.no_progress and sys.stderr.isatty())
+    progress = args.progress if args.progress is not None else sys.stderr.isatty()
     with ExitStack() as stack:
         try:
-            events = _events(args.source, stack)
+            events, shown = _events(args.source, stack, progress)
         except OSError as exc:
             return _fail(f"impossible de lire {args.source} : {exc.strerror}")
-        digest = read_log(events, indicators=folds, periods=periods or (), progress=progress)
-    if progress is not None:
-        print(file=sys.stderr)
+        digest = _read(events, shown, indicators=folds, periods=periods or ())
     if periods is None:  # the last year of the log: plugin folds need a second pass
         periods = _periods(args, ReportingPeriod.year(_last_year(digest)))
         assert periods is not None
         if folds:
             with ExitStack() as stack:
-                again = read_log(_events(args.source, stack), indicators=folds, periods=periods)
+                events, shown = _events(args.source, stack, progress)
+                again = _read(events, shown, indicators=folds, periods=periods)
             digest.folds.update(again.folds)
     chosen = reports(digest, periods, filters=filters, plugins=plugins, **tables)
     if audience is not Audience.STAFF:
@@ -242,6 +257,17 @@ def _run(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(text)
     return 0
+
+
+def _read(events: Iterator[Any], shown: Progress | None, **options: Any) -> Any:
+    """One pass over ``events``, with its progress line if ``shown``."""
+    from ..indicators import read_log
+
+    if shown is None:
+        return read_log(events, **options)
+    digest = read_log(events, progress=shown, every=_EVERY, **options)
+    shown.done(digest.events)
+    return digest
 
 
 def _periods(args: argparse.Namespace, default: Any = None) -> list[Any] | None:
