@@ -4,7 +4,7 @@ ASP category, sorties examinées and the two exit rates."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Final
 
@@ -169,23 +169,33 @@ def heures_travaillees(digest: Digest, ctx: Context) -> Figure:
     )
 
 
-def sorties(digest: Digest, ctx: Context) -> Figure:
-    """Every sortie of the period, by ASP category (retraits included)."""
-    exits = _explained(digest, ctx)
+def _by_category(
+    code: str,
+    label: str,
+    exits: list[tuple[ExitClassification, Evidence]],
+    categories: Iterable[SortieCategory],
+    source: str,
+) -> Figure:
+    """A count of ``exits``, with one part per category (``<code>.<category>``)."""
     parts = tuple(
         count(
-            f"sorties.{category.value}",
+            f"{code}.{category.value}",
             category.label,
             (e for c, e in exits if c.category is category),
         )
-        for category in SortieCategory
+        for category in categories
     )
-    return count(
+    return count(code, label, (e for _c, e in exits), source=source, parts=parts)
+
+
+def sorties(digest: Digest, ctx: Context) -> Figure:
+    """Every sortie of the period, by ASP category (retraits included)."""
+    return _by_category(
         "sorties",
         "Sorties de la période, par catégorie ASP",
-        (e for _c, e in exits),
-        source=f"{ASP} ; table {ctx.motifs.version}",
-        parts=parts,
+        _explained(digest, ctx),
+        SortieCategory,
+        f"{ASP} ; table {ctx.motifs.version}",
     )
 
 
@@ -196,21 +206,12 @@ def _examined(digest: Digest, ctx: Context) -> list[tuple[ExitClassification, Ev
 def sorties_examinees(digest: Digest, ctx: Context) -> Figure:
     """The sorties the rates count: ACI and EI after more than 3 months, AI and ETTI from
     150 hours worked, EITI all; retraits never (thresholds: :class:`CountingRules`)."""
-    examined = _examined(digest, ctx)
-    parts = tuple(
-        count(
-            f"sorties_examinees.{category.value}",
-            category.label,
-            (e for c, e in examined if c.category is category),
-        )
-        for category in COUNTED
-    )
-    return count(
+    return _by_category(
         "sorties_examinees",
         "Sorties examinées (hors retraits, selon la durée ou les heures)",
-        (e for _c, e in examined),
-        source=f"{ASP} ; règles {ctx.rules.version}",
-        parts=parts,
+        _examined(digest, ctx),
+        COUNTED,
+        f"{ASP} ; règles {ctx.rules.version}",
     )
 
 
