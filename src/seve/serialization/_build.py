@@ -61,8 +61,10 @@ _AND: Final[Any] = type(attrs.validators.and_(base.identifier))
 _DEEP: Final[Any] = type(attrs.validators.deep_iterable(base.identifier))
 _SCALARS: Final = (str, int, bool, dt.date, dt.datetime, type(None))
 
-#: How many accepted values each value-only check remembers (then it starts again).
-MEMORY: Final = 1 << 15
+#: How many accepted values each value-only check remembers (then it starts again):
+#: enough for the objects of a million-event log (an action, a frein, a bilan is named
+#: again by later events), about 20 MB at most per check.
+MEMORY: Final = 1 << 18
 
 _MEMORIES: dict[Any, set[Any]] = {}
 #: The decimals built, by their text, shared by every builder (at most :data:`MEMORY`).
