@@ -33,7 +33,6 @@ from ..audience import (
 )
 from ..errors import Problem
 from ..model import (
-    Company,
     Embauche,
     Event,
     FreinIdentified,
@@ -41,10 +40,7 @@ from ..model import (
     MotifTable,
     PersonalData,
     PersonalDataRecorded,
-    Prescripteur,
     SalarieId,
-    Siae,
-    Site,
     SortieRecorded,
     StreamId,
     StreamKind,
@@ -56,7 +52,7 @@ from ..model import (
 from ..serialization import converter, decode_event
 from ._audit import ExportRecorded, PersonalDataErased, RetentionApplied
 from ._erasure import audit_events, new_audit_id, record_audit
-from ._text import _hints, _text_kind
+from ._text import ORGANISATION_TEXT, _hints, _text_kind
 
 __all__ = ["Export", "export", "export_store"]
 
@@ -65,19 +61,6 @@ _OPERATIONS: Final = (ExportRecorded, PersonalDataErased, RetentionApplied)
 _FREINS: Final = (FreinIdentified, FreinLifted)
 _CONTACT: Final = frozenset({"email", "phone"})
 _JSON: Final = msgspec.json.Encoder(order="deterministic")
-#: The only text an audience named by pseudonym receives: names and places of
-#: organisations, never free text nor people's names.
-_ORGANISATION_TEXT: Final = frozenset(
-    {
-        (Company, "name"),
-        (Company, "naf"),
-        *((Site, name) for name in ("name", "postcode", "city")),
-        (Siae, "name"),
-        (Siae, "territory"),
-        (Prescripteur, "name"),
-        (Prescripteur, "territory"),
-    }
-)
 
 
 @frozen(kw_only=True)
@@ -130,10 +113,11 @@ def _project(value: Any, audience: Audience, name: Callable[[str], str], hint: A
                 continue
             if cls is PersonalData and field_.name in _CONTACT and not row.person_contact:
                 continue
+            # an audience named by pseudonym reads no text but organisations' names
             if (
                 row.naming is Naming.PSEUDONYM
                 and _text_kind(hints[field_.name]) is not None
-                and (cls, field_.name) not in _ORGANISATION_TEXT
+                and (cls, field_.name) not in ORGANISATION_TEXT
             ):
                 continue  # free text may name someone; so may a PASS IAE number
             item = getattr(value, field_.name)

@@ -55,13 +55,10 @@ ERASED: Final = "[effacé]"
 #: Text fields that say what a frein is (retention category ``freins``).
 FREIN_TEXT: Final = frozenset({(Frein, "detail"), (Objective, "label"), (Action, "label")})
 
-#: Plain ``str`` fields that are names, codes or addresses, not free text: the
-#: lexicon does not read them (a company may be called « Clinique des Lilas »).
-NOT_FREE_TEXT: Final = frozenset(
+#: Names, codes and addresses of organisations (companies, sites, SIAE, prescripteurs):
+#: no person is in them.
+ORGANISATION_TEXT: Final = frozenset(
     {
-        *((PersonalData, name) for name in ("first_name", "last_name", "email", "phone")),
-        *((ContactPerson, name) for name in ("name", "job_title", "email", "phone")),
-        (StaffMember, "name"),
         (Company, "name"),
         (Company, "naf"),
         *((Site, name) for name in ("name", "postcode", "city")),
@@ -69,6 +66,17 @@ NOT_FREE_TEXT: Final = frozenset(
         (Siae, "territory"),
         (Prescripteur, "name"),
         (Prescripteur, "territory"),
+    }
+)
+
+#: Plain ``str`` fields that are names, codes or addresses, not free text: the
+#: lexicon does not read them (a company may be called « Clinique des Lilas »).
+NOT_FREE_TEXT: Final = frozenset(
+    {
+        *((PersonalData, name) for name in ("first_name", "last_name", "email", "phone")),
+        *((ContactPerson, name) for name in ("name", "job_title", "email", "phone")),
+        (StaffMember, "name"),
+        *ORGANISATION_TEXT,
         (PassIae, "number"),
     }
 )
