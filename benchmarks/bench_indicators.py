@@ -4,6 +4,7 @@ Usage (from the repository root, in the project's virtualenv)::
 
     python benchmarks/bench_indicators.py --events 300000 1000000 3000000
     python benchmarks/bench_indicators.py --events 20000 --output -   # a quick look
+    python benchmarks/bench_indicators.py --events 300000 --parcours 100000  # 100k parcours
 
 For each size, the log (``scenario_for_events(n)`` with ``mediation=True``) is written once
 to a temporary JSON Lines file; then three measures, each in a fresh process (so that its
@@ -39,11 +40,15 @@ DEFAULT_OUTPUT: Final = Path(__file__).resolve().parent / "results" / "indicator
 MODES: Final = ("decode", "indicators", "engine")
 
 
-def _write(path: Path, n_events: int) -> int:
+def _write(path: Path, n_events: int, parcours: int | None = None) -> int:
+    """Write the log of ``scenario_for_events(n_events)`` with médiation active, or with
+    ``parcours`` people hired over its ten years when given; how many events."""
     from seve.serialization import encode_event
     from seve.testing.synthetic import generate, scenario_for_events
 
     scenario = attrs.evolve(scenario_for_events(n_events), mediation=True)
+    if parcours is not None:
+        scenario = attrs.evolve(scenario, parcours=parcours)
     count = 0
     with path.open("wb") as fp:
         for event in generate(scenario):
@@ -122,6 +127,10 @@ def _mb(n: int) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, nargs="+", default=[300_000, 1_000_000, 3_000_000])
+    parser.add_argument(
+        "--parcours", type=int, nargs="*", default=[],
+        help="logs sized by their parcours (a ten-year scenario) after those of --events",
+    )  # fmt: skip
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--output", default=str(DEFAULT_OUTPUT))
     parser.add_argument("--dir", help="where to write the logs (default: a temporary folder)")
@@ -132,9 +141,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     results = []
     with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
-        for n in args.events:
-            path = Path(tmp) / f"log-{n}.jsonl"
-            written = _write(path, n)
+        sizes = [(n, None) for n in args.events] + [(3_000_000, p) for p in args.parcours]
+        for n, parcours in sizes:
+            path = Path(tmp) / f"log-{n}-{parcours}.jsonl"
+            written = _write(path, n, parcours)
             best: dict[str, dict[str, Any]] = {}
             for _ in range(args.rounds):
                 for mode in MODES:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import statistics
 import sys
+import threading
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -31,6 +33,7 @@ from seve.indicators import (
     report,
     reports,
 )
+from seve.indicators._collector import collector_paused
 from seve.model import Event
 from seve.partnerships import FactKind, facts
 from seve.rules import replay
@@ -541,3 +544,58 @@ def test_median_is_the_median_of_the_evidence() -> None:
     amounts = [e.amount for e in delay.evidence if e.amount is not None]
     assert amounts
     assert delay.value == Decimal(str(statistics.median(amounts)))
+
+
+# -- the garbage collector ---------------------------------------------------------------
+
+
+def test_the_pass_runs_with_the_collector_paused_and_restores_it() -> None:
+    seen: list[bool] = []
+
+    def watched() -> Any:
+        for e in synthetic(1):
+            seen.append(gc.isenabled())
+            yield e
+
+    assert gc.isenabled()
+    r = report(watched(), Y2023)
+    assert r.events == len(seen) > 0
+    assert not any(seen)
+    assert gc.isenabled()
+
+
+def test_a_pause_nests_and_never_switches_on_a_collector_that_was_off() -> None:
+    with collector_paused():
+        with collector_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    with pytest.raises(ZeroDivisionError), collector_paused():
+        1 / 0  # noqa: B018
+    assert gc.isenabled()
+
+
+def test_pauses_overlapping_in_threads_leave_the_collector_on() -> None:
+    inside, leave = threading.Barrier(3), threading.Event()
+
+    def pause() -> None:
+        with collector_paused():
+            inside.wait()
+            leave.wait()
+
+    threads = [threading.Thread(target=pause) for _ in range(2)]
+    for t in threads:
+        t.start()
+    inside.wait()
+    assert not gc.isenabled()
+    leave.set()
+    for t in threads:
+        t.join()
+    assert gc.isenabled()

@@ -74,6 +74,7 @@ from ..model import (
     payload_types,
 )
 from ..partnerships._facts import _CompanyEvents, _Log
+from ._collector import collector_paused
 from ._period import Filters, ReportingPeriod
 
 if TYPE_CHECKING:
@@ -679,24 +680,29 @@ def read_log(
         (indicator, period, indicator.start()) for indicator in indicators for period in periods
     ]
     count = 0
-    if not folds and progress is None:  # the common case: nothing else per event
-        for count, event in enumerate(events, start=1):  # noqa: B007
-            handler = get(type(event.payload))
-            if handler is not None:
-                handler(digest, event)
-    else:
-        for count, event in enumerate(events, start=1):
-            handler = get(type(event.payload))
-            if handler is not None:
-                handler(digest, event)
-            if folds:
-                day = event.day
-                folds = [
-                    (i, period, i.step(acc, event) if period.start <= day <= period.end else acc)
-                    for i, period, acc in folds
-                ]
-            if progress is not None and count % every == 0:
-                progress(count)
+    with collector_paused():  # the pass makes no cycles: see ._collector
+        if not folds and progress is None:  # the common case: nothing else per event
+            for count, event in enumerate(events, start=1):  # noqa: B007
+                handler = get(type(event.payload))
+                if handler is not None:
+                    handler(digest, event)
+        else:
+            for count, event in enumerate(events, start=1):
+                handler = get(type(event.payload))
+                if handler is not None:
+                    handler(digest, event)
+                if folds:
+                    day = event.day
+                    folds = [
+                        (
+                            i,
+                            period,
+                            i.step(acc, event) if period.start <= day <= period.end else acc,
+                        )
+                        for i, period, acc in folds
+                    ]
+                if progress is not None and count % every == 0:
+                    progress(count)
     digest.events = count
     for indicator, period, acc in folds:
         digest.folds[(indicator.code, period.label)] = acc
