@@ -396,10 +396,14 @@ def test_a_new_event_type_gets_a_builder(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setattr(_events, "_KINDS", dict(_events._KINDS))
     monkeypatch.setattr(_jsonl, "_TYPES", _events.payload_types())
     monkeypatch.setattr(_jsonl, "_current", [])
-    event_type("sample", stream=StreamKind.PARCOURS)(Sample)
     line = _sample_line(code="x", start="2025-01-01")
+    with pytest.raises(DecodeError):  # not registered yet
+        decode_event(line)
+    made_before = _jsonl._current[0]
+    event_type("sample", stream=StreamKind.PARCOURS)(Sample)
     _same(_fast(line), _reference(line))
     assert decode_event(line).payload == Sample(code="x", start=dt.date(2025, 1, 1))
+    assert _jsonl._current[0] is not made_before  # made again for the new event type
 
 
 def test_date_range_checks_name_their_fields() -> None:

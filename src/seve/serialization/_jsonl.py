@@ -173,7 +173,18 @@ def encode_event(event: Event[Any]) -> bytes:
 
 def decode_event(line: bytes | str, *, lineno: int | None = None) -> Event[Any]:
     """Decode one line; :class:`~seve.errors.DecodeError` lists every problem in it."""
-    decoders = _current[0] if _current and _current[0].count == len(_TYPES) else _decoders()
+    try:  # the decoders made last (none yet: IndexError), for the common case
+        event: Event[Any] = _current[0].fast.decode(line).build()
+    except Exception:  # refused, not proven, or an event type registered since: see below
+        return _decode_again(line, lineno)
+    return event
+
+
+def _decode_again(line: bytes | str, lineno: int | None) -> Event[Any]:
+    """What :func:`decode_event` did not decode at once, with the decoders of the event
+    types registered now (tags are never registered again for another class, so the
+    decoders made before only ever lack the newest types)."""
+    decoders = _decoders()
     try:
         event: Event[Any] = decoders.fast.decode(line).build()
     except (msgspec.ValidationError, msgspec.DecodeError):  # from the mirror (builders call
