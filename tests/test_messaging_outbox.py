@@ -8,6 +8,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from seve.app import DeliveryJournal, Dispatcher, Recorder
 from seve.effects import Delivery, DeliveryStatus
 from seve.hooks import Plugins
@@ -21,6 +24,8 @@ from seve.messaging import (
 from seve.model import (
     PARIS,
     MessagingConsentWithdrawn,
+    PmsmpAmended,
+    PmsmpCancelled,
     Prescripteur,
     PrescripteurId,
     PrescripteurKind,
@@ -35,7 +40,7 @@ from seve.storage import MemoryStore, OutboxStatus
 from seve.testing.receivers import MemoryMessenger
 
 sys.path.insert(0, str(Path(__file__).parent))
-from builders import day
+from builders import convention, day
 from messaging_world import (
     LEILA,
     TUTOR,
@@ -217,6 +222,103 @@ def test_the_gate_refuses_at_dispatch_a_message_whose_consent_was_withdrawn_sinc
     assert [m.channel for m in messenger.received()] == ["email"]  # the tutor's
 
 
+def _gated_world(clock: Clock) -> tuple[Recorder, MemoryMessenger, Plugins]:
+    recorder, planner, messenger, plugins = _world(clock)
+    directory = planner.directory
+    gate = SendingGate(directory.recipient, clock=clock, sequences=directory.sequence)
+    plugins.register(gate, "garde")
+    return recorder, messenger, plugins
+
+
+def test_the_gate_refuses_the_reminders_of_a_pmsmp_cancelled_since() -> None:
+    clock = Clock(dt.datetime(2025, 2, 24, 10, tzinfo=PARIS))
+    recorder, messenger, plugins = _gated_world(clock)
+    log = parcours_events()
+    pmsmp_events(log)
+    log.add("2025-02-27", PmsmpCancelled(convention="pm-1", reason="Fermeture du magasin"))
+    _record(recorder, log.events)
+    assert len(_messages(recorder.store)) == 2  # planned with the validation
+    clock.now = dt.datetime(2025, 3, 3, 8, 30, tzinfo=PARIS)
+    report = Dispatcher(recorder.store, plugins=plugins, clock=clock).run_until_idle()
+    assert [o.status for o in report.outcomes] == ["dead", "dead"]
+    dead = recorder.store.outbox(status=OutboxStatus.DEAD)
+    assert all("[message.perime]" in (d.last_error or "") for d in dead)
+    assert all("la PMSMP pm-1 a été modifiée ou annulée" in (d.last_error or "") for d in dead)
+    assert not any("Fermeture" in (d.last_error or "") for d in dead)  # the reason stays
+    assert messenger.received() == []
+
+
+def test_an_amended_pmsmp_is_reminded_of_on_its_new_days_only() -> None:
+    clock = Clock(dt.datetime(2025, 2, 24, 10, tzinfo=PARIS))
+    recorder, messenger, plugins = _gated_world(clock)
+    log = parcours_events()
+    pmsmp_events(log)
+    log.add("2025-02-27", PmsmpAmended(convention=convention("2025-03-10")))
+    _record(recorder, log.events)
+    assert len(_messages(recorder.store)) == 4  # two for each version
+    clock.now = dt.datetime(2025, 3, 10, 8, 15, tzinfo=PARIS)
+    report = Dispatcher(recorder.store, plugins=plugins, clock=clock).run_until_idle()
+    assert sorted(o.status for o in report.outcomes) == ["dead", "dead", "delivered", "delivered"]
+    received = messenger.received()
+    assert {m.channel for m in received} == {"email", "sms"}
+    assert all(m.regarding is not None and m.regarding.sequence > 1 for m in received)
+    tutor = next(m for m in received if m.channel == "email")
+    assert "lundi 10 mars" in tutor.text
+    assert "lundi 3 mars" not in tutor.text
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.lists(st.integers(min_value=0, max_value=3), max_size=3),
+    st.booleans(),
+)
+def test_only_reminders_of_the_pmsmp_as_it_stands_are_delivered(
+    shifts: list[int], cancelled: bool
+) -> None:
+    clock = Clock(dt.datetime(2025, 2, 24, 10, tzinfo=PARIS))
+    recorder, messenger, plugins = _gated_world(clock)
+    log = parcours_events()
+    pmsmp_events(log, start="2025-03-17")
+    for n, weeks in enumerate(shifts):  # avenants: the same PMSMP, 0 to 3 weeks later
+        start = dt.date(2025, 3, 17) + dt.timedelta(weeks=weeks)
+        log.add(f"2025-02-2{5 + n}", PmsmpAmended(convention=convention(start)))
+    if cancelled:
+        log.add("2025-02-28", PmsmpCancelled(convention="pm-1", reason="Fermeture du magasin"))
+    _record(recorder, log.events)
+    clock.now = dt.datetime(2025, 4, 9, 10, tzinfo=PARIS)  # a Wednesday: no quiet hours
+    Dispatcher(recorder.store, plugins=plugins, clock=clock).run_until_idle()
+    received = messenger.received()
+    final = 1 + len(shifts) + cancelled  # validated, each avenant, the cancellation
+    assert len(received) == (0 if cancelled else 2)
+    assert {m.regarding.sequence for m in received if m.regarding} <= {final}
+    dead = recorder.store.outbox(status=OutboxStatus.DEAD)
+    assert len(dead) == 2 * (1 + len(shifts)) - len(received)
+
+
+def test_without_sequences_the_gate_does_not_check_staleness() -> None:
+    clock = Clock(dt.datetime(2025, 3, 4, 10, tzinfo=PARIS))
+    from seve.effects import Audience, Message, Regarding, RegardingKind
+
+    about = Regarding(stream="parcours:p-1", kind=RegardingKind.PMSMP, id="pm-1", sequence=1)
+    mail = Message(
+        channel="email",
+        recipient="a@b.example",
+        audience=Audience.EMPLOYER,
+        subject="s",
+        text="t",
+        regarding=about,
+    )
+    assert SendingGate(lambda person: None, clock=clock).seve_deliver_message(mail, "k") is None
+    unknown = SendingGate(lambda person: None, clock=clock, sequences=lambda about: None)
+    assert unknown.seve_deliver_message(mail, "k") is None
+    same = SendingGate(lambda person: None, clock=clock, sequences=lambda about: 1)
+    assert same.seve_deliver_message(mail, "k") is None
+    changed = SendingGate(lambda person: None, clock=clock, sequences=lambda about: 2)
+    delivery = changed.seve_deliver_message(mail, "k")
+    assert delivery is not None
+    assert delivery.reference == "message.perime"
+
+
 def test_the_gate_holds_back_a_short_message_leaving_the_outbox_at_night() -> None:
     clock = Clock(dt.datetime(2025, 3, 4, 23, 30, tzinfo=PARIS))
     gate = SendingGate(lambda person: None, clock=clock)
@@ -306,3 +408,32 @@ def test_a_scheduled_flash_info_invites_the_salaries_invited() -> None:
     (sent,) = messenger.received()
     assert sent.person == "salarie:s-1"
     assert sent.text.startswith("Leïla, Flash Info le jeudi 6 mars 2025 à 14:00 (Le Jardin)")
+
+
+def test_an_invitation_held_for_the_morning_is_not_sent_for_a_cancelled_flash_info() -> None:
+    from builders import Log
+    from seve.model import FlashInfo, FlashInfoCancelled, FlashInfoScheduled, StreamId
+
+    clock = Clock(dt.datetime(2025, 3, 3, 21, tzinfo=PARIS))  # SMS wait for the morning
+    recorder, messenger, plugins = _gated_world(clock)
+    _record(recorder, parcours_events().events)
+    session = FlashInfo(
+        id="fi-1",
+        date=day("2025-03-06"),
+        led_by="staff-1",
+        topics=("les métiers de la logistique",),
+        start="14:00",
+        end="14:30",
+        invited=frozenset({"s-1"}),
+    )
+    log = Log(StreamId("siae:siae-1"))
+    log._count = 50
+    recorder.record(log.make(clock.now, FlashInfoScheduled(session=session)))
+    clock.now = dt.datetime(2025, 3, 3, 21, 30, tzinfo=PARIS)
+    recorder.record(log.make(clock.now, FlashInfoCancelled(session="fi-1")))
+    clock.now = dt.datetime(2025, 3, 4, 8, 30, tzinfo=PARIS)
+    report = Dispatcher(recorder.store, plugins=plugins, clock=clock).run_until_idle()
+    (outcome,) = report.outcomes
+    assert outcome.status == "dead"
+    assert "la session Flash Info fi-1 a été modifiée ou annulée" in (outcome.error or "")
+    assert messenger.received() == []

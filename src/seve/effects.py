@@ -19,7 +19,7 @@ from attrs.validators import optional
 
 from .audience import Audience
 from .model import LabelledEnum, MessagePurpose
-from .model._base import aware, identifier, non_empty
+from .model._base import FieldError, aware, identifier, non_empty
 
 __all__ = [
     "Attachment",
@@ -32,6 +32,8 @@ __all__ = [
     "Effect",
     "Message",
     "MessageEffect",
+    "Regarding",
+    "RegardingKind",
 ]
 
 
@@ -75,6 +77,40 @@ class Attachment:
     content: bytes
 
 
+class RegardingKind(LabelledEnum):
+    """What a message may be about, in the stream that holds it."""
+
+    PMSMP = ("pmsmp", "la PMSMP")
+    FLASH_INFO = ("flash_info", "la session Flash Info")
+
+
+def _not_negative(_inst: object, _attribute: object, value: int) -> None:
+    if value < 0:
+        raise FieldError("format.sequence", f"une séquence ne peut pas être négative : {value}")
+
+
+@frozen(kw_only=True)
+class Regarding:
+    """What a message is about, as it stood when the message was planned.
+
+    A reminder leaves the outbox days after it was planned; meanwhile the PMSMP may
+    have been amended or cancelled.  Every such change raises the object's
+    ``sequence`` (the SEQUENCE of its calendar entries), so the
+    :class:`~seve.messaging.SendingGate` compares it at dispatch and refuses a message
+    written for an older version (``message.perime``).
+
+    :param stream: the stream that holds it (``"parcours:p-1"``, ``"siae:aci-1"``).
+    :param kind: what it is.
+    :param id: its id in that stream.
+    :param sequence: its sequence when the message was planned.
+    """
+
+    stream: str = field(validator=identifier)
+    kind: RegardingKind
+    id: str = field(validator=identifier)
+    sequence: int = field(validator=_not_negative)
+
+
 @frozen(kw_only=True)
 class Message:
     """A rendered message for one recipient on one channel.
@@ -90,6 +126,8 @@ class Message:
     :param person: who the recipient is to the sending rules of :mod:`seve.messaging`
         (``"salarie:s-1"``, ``"contact:emp-1:c-2"``): never a name or an address.
     :param purpose: what the message is for (consent is given per purpose).
+    :param regarding: what it is about, when it may go stale before it leaves (a
+        PMSMP reminder): refused at dispatch if that has changed since.
     """
 
     channel: str = field(validator=non_empty)
@@ -101,6 +139,7 @@ class Message:
     attachments: tuple[Attachment, ...] = ()
     person: str | None = None
     purpose: MessagePurpose | None = None
+    regarding: Regarding | None = None
 
 
 class DeliveryStatus(LabelledEnum):

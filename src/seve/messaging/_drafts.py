@@ -17,7 +17,7 @@ from typing import Any, Final
 from attrs import frozen
 
 from ..audience import Audience, name_for, policy, visible_fields
-from ..effects import Attachment
+from ..effects import Attachment, Regarding, RegardingKind
 from ..errors import Problem
 from ..model import (
     PARIS,
@@ -61,14 +61,22 @@ _NO_DECISIONS: Final = MessagingConsents()
 _MORNING: Final = ClockTime("10:00")
 
 
+#: What a message gives for a phone number the host did not give.
+UNKNOWN_PHONE: Final = "numéro habituel de la structure"
+
+
 @frozen(kw_only=True)
 class Sender:
     """Who writes, and whom to call back: the SIAE and one of its permanent·es
-    (professional contact data)."""
+    (professional contact data).
+
+    :param phone: the number to call; the templates write it after "au" ("appelez
+        Karim au 02 99 ..."), so the default reads as French too.
+    """
 
     structure: str
     contact: str
-    phone: str = "la structure"
+    phone: str = UNKNOWN_PHONE
 
     def values(self) -> dict[str, str]:
         return {"structure": self.structure, "contact": self.contact, "telephone": self.phone}
@@ -151,6 +159,7 @@ def _draft(
     attachments: Sequence[Attachment] = (),
     not_before: dt.datetime | None = None,
     expires_at: dt.datetime | None = None,
+    regarding: Regarding | None = None,
 ) -> Draft:
     return Draft(
         template=template.name,
@@ -162,6 +171,7 @@ def _draft(
         attachments=tuple(attachments),
         not_before=not_before,
         expires_at=expires_at,
+        regarding=regarding,
     )
 
 
@@ -288,6 +298,9 @@ def pmsmp_reminders(
         for d in schedule
     ]
     first = schedule[0] if schedule else None
+    regarding = Regarding(
+        stream=parcours.stream, kind=RegardingKind.PMSMP, id=pmsmp, sequence=held.sequence
+    )
     not_before = _at(shown["start"] - dt.timedelta(days=1), remind_at)
     expires_at = _at(shown["start"], first.periods[0].start if first and first.periods else "08:00")
     common = {
@@ -311,6 +324,7 @@ def pmsmp_reminders(
         attachments=() if ics is None else (ics,),
         not_before=not_before,
         expires_at=expires_at,
+        regarding=regarding,
     )
     salarie = _salarie(parcours, channels)
     to_salarie = _draft(
@@ -328,6 +342,7 @@ def pmsmp_reminders(
         attachments=() if ics is None else (ics,),
         not_before=not_before,
         expires_at=expires_at,
+        regarding=regarding,
     )
     return Drafts(drafts=(to_tutor, to_salarie))
 
@@ -487,10 +502,15 @@ def flash_info_invitations(
     sender: Sender,
     templates: Templates = DEFAULT_TEMPLATES,
     channels: Sequence[str] = (SMS, EMAIL),
+    regarding: Regarding | None = None,
 ) -> Drafts:
     """A Flash Info to come, to the salarié·es invited (``flash_info.invitation``);
     pointless once it has started (or, without a time, once the day is over).  People
-    who left are not invited."""
+    who left are not invited.
+
+    :param regarding: the session, for the gate to refuse invitations still in the
+        outbox once it has been changed or cancelled.
+    """
     template = templates["flash_info.invitation"]
     drafts = []
     for parcours in sorted(invited, key=lambda p: p.stream):
@@ -513,6 +533,7 @@ def flash_info_invitations(
                 values,
                 channels=channels,
                 expires_at=_at(date, time) if time else _after(date),
+                regarding=regarding,
             )
         )
     return Drafts(drafts=tuple(drafts))

@@ -7,7 +7,8 @@
   recipients it may not write to are reported as problems, never dropped.
 - :class:`SendingGate` is a plugin too (hook ``seve_deliver_message``, asked
   first): at dispatch time it refuses a message whose recipient withdrew their
-  consent since it was planned, or that comes out of the outbox in quiet hours.
+  consent since it was planned, that is about a PMSMP or a Flash Info changed or
+  cancelled since, or that comes out of the outbox in quiet hours.
 
 Neither does I/O nor reads a clock of its own: the planner's time is the event's
 ``recorded_at``; the gate's clock is given by the host.
@@ -21,7 +22,7 @@ from typing import Any, Final
 
 import msgspec
 
-from ..effects import Delivery, DeliveryStatus, Message, MessageEffect
+from ..effects import Delivery, DeliveryStatus, Message, MessageEffect, Regarding, RegardingKind
 from ..errors import Problem
 from ..hooks import hookimpl
 from ..model import (
@@ -29,9 +30,13 @@ from ..model import (
     Employer,
     EmployerId,
     Event,
+    FlashInfoId,
     FlashInfoScheduled,
     OfferCaptured,
     Parcours,
+    PmsmpAmended,
+    PmsmpId,
+    PmsmpStatus,
     PmsmpValidated,
     PrescripteurId,
     SiaeId,
@@ -43,6 +48,7 @@ from ..model import (
 )
 from ..storage import OutboxEntry, OutboxStatus
 from ._drafts import (
+    UNKNOWN_PHONE,
     Sender,
     flash_info_invitations,
     offer_broadcast,
@@ -105,7 +111,7 @@ class Directory:
         for structure in self.structures.values():
             member = structure.staff.get(staff)
             if member is not None:
-                phone = self.phones.get(staff, "la structure")
+                phone = self.phones.get(staff, UNKNOWN_PHONE)
                 return Sender(structure=structure.siae.name, contact=member.name, phone=phone)
         name = next((s.siae.name for s in self.structures.values()), "la structure")
         return Sender(structure=name, contact="votre conseiller·e")
@@ -120,6 +126,19 @@ class Directory:
                 return salarie_recipient(parcours)
         return None
 
+    def sequence(self, regarding: Regarding) -> int | None:
+        """The sequence now of the PMSMP or Flash Info ``regarding`` names (``None``
+        when this directory does not know it)."""
+        held: Any = None
+        if regarding.kind is RegardingKind.PMSMP:
+            parcours = self.parcours.get(StreamId(regarding.stream))
+            held = parcours.pmsmps.get(PmsmpId(regarding.id)) if parcours is not None else None
+        elif regarding.kind is RegardingKind.FLASH_INFO:
+            for structure in self.structures.values():
+                if structure.stream == regarding.stream:
+                    held = structure.flash_infos.get(FlashInfoId(regarding.id))
+        return None if held is None else int(held.sequence)
+
 
 class MessagePlanner:
     """Plans the messages of recorded events (hook ``seve_plan_effects``).
@@ -130,6 +149,8 @@ class MessagePlanner:
     ``offer_captured``        ``offre.diffusion`` to each salarié·e the offer fits
     ``pmsmp_validated``       ``pmsmp.rappel_tuteur`` and ``pmsmp.rappel_salarie``, the
                               day before it starts
+    ``pmsmp_amended``         the same reminders again, for the new days (the gate
+                              refuses those planned before), once validated
     ``sortie_recorded``       ``suivi.prise_de_nouvelles`` at 1, 3, 6 and 12 months
     ``success_story_shared``  ``valorisation.belle_histoire`` to the prescripteur
     ``flash_info_scheduled``  ``flash_info.invitation`` to the salarié·es invited
@@ -208,20 +229,12 @@ class MessagePlanner:
                     channels=self.channels,
                 )
             case PmsmpValidated(convention=pmsmp) if isinstance(after, Parcours):
-                held = after.pmsmps[pmsmp]
-                host = self.directory.employers.get(held.convention.host)
-                if host is None:
-                    return _unknown(f"l'employeur {held.convention.host} est inconnu", "host")
-                ics = self._ics(after, pmsmp) if self._ics is not None else None
-                return pmsmp_reminders(
-                    after,
-                    pmsmp,
-                    employer=host,
-                    sender=sender,
-                    ics=ics,
-                    templates=self.templates,
-                    channels=self.channels,
-                )
+                return self._reminders(after, pmsmp, sender)
+            case PmsmpAmended(convention=amended) if (
+                isinstance(after, Parcours)
+                and after.pmsmps[amended.id].status is PmsmpStatus.VALIDATED
+            ):
+                return self._reminders(after, amended.id, sender)
             case SortieRecorded() if isinstance(after, Parcours):
                 return suivi_checkins(
                     after, sender=sender, templates=self.templates, channels=self.channels
@@ -247,6 +260,7 @@ class MessagePlanner:
                     p for p in self.directory.parcours.values() if p.salarie in session.invited
                 ]
                 place = after.siae.name if session.place is None else session.place.address
+                held = after.flash_infos[session.id]
                 return flash_info_invitations(
                     invited,
                     date=session.date,
@@ -257,8 +271,30 @@ class MessagePlanner:
                     sender=sender,
                     templates=self.templates,
                     channels=self.channels,
+                    regarding=Regarding(
+                        stream=after.stream,
+                        kind=RegardingKind.FLASH_INFO,
+                        id=session.id,
+                        sequence=held.sequence,
+                    ),
                 )
         return Drafts()
+
+    def _reminders(self, parcours: Parcours, pmsmp: PmsmpId, sender: Sender) -> Drafts:
+        held = parcours.pmsmps[pmsmp]
+        host = self.directory.employers.get(held.convention.host)
+        if host is None:
+            return _unknown(f"l'employeur {held.convention.host} est inconnu", "host")
+        ics = self._ics(parcours, pmsmp) if self._ics is not None else None
+        return pmsmp_reminders(
+            parcours,
+            pmsmp,
+            employer=host,
+            sender=sender,
+            ics=ics,
+            templates=self.templates,
+            channels=self.channels,
+        )
 
 
 def _unknown(message: str, *path: str) -> Drafts:
@@ -283,16 +319,22 @@ class SendingGate:
     (hook ``seve_deliver_message``, asked before any channel plugin).
 
     A message planned days ago (a reminder, a suivi check-in) may meet a person who
-    has since said stop, or leave the outbox at night after the dispatcher was down.
-    The gate then returns a :attr:`~seve.effects.DeliveryStatus.REFUSED` delivery,
-    whose detail is the problem (``message.sans_consentement``,
-    ``message.heures_calmes``): the entry is dead-lettered, visible in
-    ``store.outbox(status=OutboxStatus.DEAD)``, and may be requeued in the morning.
-    Otherwise it returns ``None`` and the channel plugins deliver.
+    has since said stop, a PMSMP amended or cancelled since, or leave the outbox at
+    night after the dispatcher was down.  The gate then returns a
+    :attr:`~seve.effects.DeliveryStatus.REFUSED` delivery, whose detail is the problem
+    (``message.sans_consentement``, ``message.perime``, ``message.heures_calmes``):
+    the entry is dead-lettered, visible in ``store.outbox(status=OutboxStatus.DEAD)``,
+    and may be requeued in the morning (not a stale one: the planner planned the
+    reminders of an amended PMSMP again).  Otherwise it returns ``None`` and the
+    channel plugins deliver.
 
     :param recipients: the current :class:`Recipient` of a person's key, or ``None``
         when unknown (the message then goes: the planner checked it).
     :param clock: the time now (the dispatcher's).
+    :param sequences: the sequence now of what a message is about
+        (:class:`~seve.effects.Regarding`), or ``None`` when unknown (the message then
+        goes); :meth:`Directory.sequence` answers from the states it holds.  Without
+        it, messages are not checked for staleness.
     """
 
     def __init__(
@@ -301,10 +343,12 @@ class SendingGate:
         *,
         clock: Callable[[], dt.datetime],
         policy: SendingPolicy = DEFAULT_POLICY,
+        sequences: Callable[[Regarding], int | None] | None = None,
     ) -> None:
         self._recipients = recipients
         self._clock = clock
         self.policy = policy
+        self._sequences = sequences
 
     def check(self, message: Message, *, now: dt.datetime) -> Problem | None:
         """Why ``message`` may not leave now, or ``None``."""
@@ -321,6 +365,17 @@ class SendingGate:
                     "message a été prévu",
                     path=("message", "person"),
                     legal="RGPD, art. 7.3 (retrait du consentement), art. 21 (opposition)",
+                )
+        about = message.regarding
+        if about is not None and self._sequences is not None:
+            current = self._sequences(about)
+            if current is not None and current != about.sequence:
+                return Problem(
+                    code="message.perime",
+                    message=f"{about.kind.label} {about.id} a été modifiée ou annulée depuis "
+                    f"que ce message a été prévu (version {about.sequence}, maintenant "
+                    f"{current}) : il n'a plus lieu d'être envoyé",
+                    path=("message", "regarding"),
                 )
         quiet = self.policy.quiet_hours
         if quiet.applies_to(message.channel) and quiet.quiet_at(now):

@@ -30,7 +30,7 @@ from typing import Final
 from attrs import field, frozen
 
 from ..audience import Audience
-from ..effects import Attachment, Message, MessageEffect
+from ..effects import Attachment, Message, MessageEffect, Regarding
 from ..errors import Problem
 from ..model import (
     PARIS,
@@ -109,6 +109,8 @@ class Draft:
     :param not_before: the earliest instant to send it (the day before a PMSMP...).
     :param expires_at: past this instant the message is pointless (the PMSMP has
         started): it is refused rather than sent late.
+    :param regarding: what it is about, for the gate to check at dispatch that it has
+        not changed since (see :class:`~seve.effects.Regarding`).
     """
 
     template: str
@@ -120,6 +122,7 @@ class Draft:
     attachments: tuple[Attachment, ...] = ()
     not_before: dt.datetime | None = None
     expires_at: dt.datetime | None = None
+    regarding: Regarding | None = None
 
 
 @frozen(kw_only=True)
@@ -356,6 +359,7 @@ def _one(
         attachments=() if short else draft.attachments,
         person=person,
         purpose=draft.purpose,
+        regarding=draft.regarding,
     )
     return MessageEffect(message=message, not_before=send_at if send_at > now else None)
 
