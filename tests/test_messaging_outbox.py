@@ -384,14 +384,11 @@ def test_the_delivery_journal_keeps_the_first_delivery_per_key(tmp_path: Path) -
     assert len(reopened) == 1
 
 
-def test_a_scheduled_flash_info_invites_the_salaries_invited() -> None:
+def _schedule_flash_info(recorder: Recorder, at: dt.datetime) -> Any:
+    """Schedule Flash Info ``fi-1`` (6 March 2025, 14:00) for ``s-1``; its stream's log."""
     from builders import Log
     from seve.model import FlashInfo, FlashInfoScheduled, StreamId
 
-    clock = Clock(dt.datetime(2025, 3, 3, 10, tzinfo=PARIS))
-    recorder, _planner, messenger, plugins = _world(clock)
-    _record(recorder, parcours_events().events)
-    _record(recorder, other_parcours(parcours_events().events, "p-2"))
     session = FlashInfo(
         id="fi-1",
         date=day("2025-03-06"),
@@ -403,7 +400,16 @@ def test_a_scheduled_flash_info_invites_the_salaries_invited() -> None:
     )
     log = Log(StreamId("siae:siae-1"))
     log._count = 50
-    recorder.record(log.make(clock.now, FlashInfoScheduled(session=session)))
+    recorder.record(log.make(at, FlashInfoScheduled(session=session)))
+    return log
+
+
+def test_a_scheduled_flash_info_invites_the_salaries_invited() -> None:
+    clock = Clock(dt.datetime(2025, 3, 3, 10, tzinfo=PARIS))
+    recorder, _planner, messenger, plugins = _world(clock)
+    _record(recorder, parcours_events().events)
+    _record(recorder, other_parcours(parcours_events().events, "p-2"))
+    _schedule_flash_info(recorder, clock.now)
     Dispatcher(recorder.store, plugins=plugins, clock=clock).run_until_idle()
     (sent,) = messenger.received()
     assert sent.person == "salarie:s-1"
@@ -411,24 +417,12 @@ def test_a_scheduled_flash_info_invites_the_salaries_invited() -> None:
 
 
 def test_an_invitation_held_for_the_morning_is_not_sent_for_a_cancelled_flash_info() -> None:
-    from builders import Log
-    from seve.model import FlashInfo, FlashInfoCancelled, FlashInfoScheduled, StreamId
+    from seve.model import FlashInfoCancelled
 
     clock = Clock(dt.datetime(2025, 3, 3, 21, tzinfo=PARIS))  # SMS wait for the morning
     recorder, messenger, plugins = _gated_world(clock)
     _record(recorder, parcours_events().events)
-    session = FlashInfo(
-        id="fi-1",
-        date=day("2025-03-06"),
-        led_by="staff-1",
-        topics=("les métiers de la logistique",),
-        start="14:00",
-        end="14:30",
-        invited=frozenset({"s-1"}),
-    )
-    log = Log(StreamId("siae:siae-1"))
-    log._count = 50
-    recorder.record(log.make(clock.now, FlashInfoScheduled(session=session)))
+    log = _schedule_flash_info(recorder, clock.now)
     clock.now = dt.datetime(2025, 3, 3, 21, 30, tzinfo=PARIS)
     recorder.record(log.make(clock.now, FlashInfoCancelled(session="fi-1")))
     clock.now = dt.datetime(2025, 3, 4, 8, 30, tzinfo=PARIS)
