@@ -84,6 +84,14 @@ def test_validate_a_missing_file_says_so_without_traceback(tmp_path: Path) -> No
     assert "Traceback" not in result.stderr
 
 
+def _documented_demo() -> str:
+    """The output of ``seve demo`` shown in docs/cli.md (run in ``/home/anne/seve``)."""
+    text = (Path(__file__).parents[1] / "docs" / "cli.md").read_text("utf-8")
+    command = text.index("&& python3 -m seve demo\n")
+    start = text.index("\n", command) + 1
+    return text[start : text.index("```", start)]
+
+
 def test_demo_records_its_year_in_sqlite_and_prints_a_french_summary(tmp_path: Path) -> None:
     def demo(*args: str) -> subprocess.CompletedProcess[str]:
         command = [sys.executable, "-m", "seve", "demo", *args]
@@ -98,6 +106,7 @@ def test_demo_records_its_year_in_sqlite_and_prints_a_french_summary(tmp_path: P
         (tables,) = connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
     assert tables > 0
     assert demo().stdout == result.stdout  # the default file is replaced, same figures
+    assert result.stdout == _documented_demo().replace("/home/anne/seve", str(tmp_path))
     named = demo("--db", "mine.db")
     assert named.returncode == 0
     refused = demo("--db", "mine.db")

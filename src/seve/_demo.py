@@ -58,7 +58,7 @@ def demo_scenario(*, seed: int = 2025, year: int = 2025) -> Scenario:
         days=days,
         siae_kind=SiaeKind.ACI,
         parcours=72,
-        employers=12,
+        employers=16,
         mediation=True,
     )
 
