@@ -244,6 +244,7 @@ def _as_figure(indicator: AnyIndicator, value: Any, origin: str) -> Figure:
     )  # fmt: skip
 
 
+@collector_paused()  # the figures make no cycles: see ._collector
 def reports(
     source: Iterable[Event[Any]] | Digest,
     periods: Sequence[ReportingPeriod],
@@ -265,53 +266,52 @@ def reports(
     """
     chosen = _chosen(plugins, indicators)
     folds = [i for _n, i in chosen if isinstance(i, Indicator)]
-    with collector_paused():  # the figures keep what they count: see ._collector
-        if isinstance(source, Digest):
-            digest = source
-        else:
-            digest = read_log(source, indicators=folds, periods=periods, progress=progress)
-        table = motifs if motifs is not None else default_motif_table()
-        counting = rules if rules is not None else default_counting_rules()
-        keep = filters if filters is not None else Filters()
-        out = []
-        for period in periods:
-            ctx = Context(period=period, filters=keep, motifs=table, rules=counting)
-            figures = [b.figure(digest, ctx) for b in BUILTIN]
-            failures = []
-            for name, indicator in chosen:
-                try:
-                    if isinstance(indicator, DigestIndicator):
-                        value: Any = indicator.figure(digest, ctx)
-                    else:
-                        acc = digest.folds[(indicator.code, period.label)]
-                        value = indicator.finish(acc)
-                    figures.append(_as_figure(indicator, value, name))
-                except Exception as exc:  # a plugin's bug: reported, never fatal
-                    failures.append(f"{name} : {indicator.code} : {type(exc).__name__}: {exc}")
-                    if plugins is not None and name != "extra":
-                        from ..hooks import PluginFailure
+    if isinstance(source, Digest):
+        digest = source
+    else:
+        digest = read_log(source, indicators=folds, periods=periods, progress=progress)
+    table = motifs if motifs is not None else default_motif_table()
+    counting = rules if rules is not None else default_counting_rules()
+    keep = filters if filters is not None else Filters()
+    out = []
+    for period in periods:
+        ctx = Context(period=period, filters=keep, motifs=table, rules=counting)
+        figures = [b.figure(digest, ctx) for b in BUILTIN]
+        failures = []
+        for name, indicator in chosen:
+            try:
+                if isinstance(indicator, DigestIndicator):
+                    value: Any = indicator.figure(digest, ctx)
+                else:
+                    acc = digest.folds[(indicator.code, period.label)]
+                    value = indicator.finish(acc)
+                figures.append(_as_figure(indicator, value, name))
+            except Exception as exc:  # a plugin's bug: reported, never fatal
+                failures.append(f"{name} : {indicator.code} : {type(exc).__name__}: {exc}")
+                if plugins is not None and name != "extra":
+                    from ..hooks import PluginFailure
 
-                        plugins.report(
-                            PluginFailure(
-                                plugin=name,
-                                stage="call",
-                                hook="seve_register_indicators",
-                                error=f"{type(exc).__name__}: {exc}",
-                            ),
-                            exc,
-                        )
-            out.append(
-                Report(
-                    period=period,
-                    filters=keep,
-                    figures=tuple(figures),
-                    events=digest.events,
-                    motifs=table.version,
-                    rules=counting.version,
-                    failures=tuple(failures),
-                )
+                    plugins.report(
+                        PluginFailure(
+                            plugin=name,
+                            stage="call",
+                            hook="seve_register_indicators",
+                            error=f"{type(exc).__name__}: {exc}",
+                        ),
+                        exc,
+                    )
+        out.append(
+            Report(
+                period=period,
+                filters=keep,
+                figures=tuple(figures),
+                events=digest.events,
+                motifs=table.version,
+                rules=counting.version,
+                failures=tuple(failures),
             )
-        return tuple(out)
+        )
+    return tuple(out)
 
 
 def report(

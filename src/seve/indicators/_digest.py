@@ -658,6 +658,7 @@ def _handlers() -> dict[type, Handler]:
     return table
 
 
+@collector_paused()  # the pass makes no cycles: see ._collector
 def read_log(
     events: Iterable[Event[Any]],
     *,
@@ -673,6 +674,9 @@ def read_log(
     :param indicators: fold indicators (plugins'): each is folded once per period of
         ``periods``, over the events that occurred in it (Europe/Paris days).
     :param progress: called with the number of events read, every ``every`` events.
+
+    Python's cyclic garbage collector is paused while the pass runs (it makes no
+    cycles, and the collector would walk the growing digest again and again).
     """
     digest = Digest()
     get = _handlers().get
@@ -680,29 +684,24 @@ def read_log(
         (indicator, period, indicator.start()) for indicator in indicators for period in periods
     ]
     count = 0
-    with collector_paused():  # the pass makes no cycles: see ._collector
-        if not folds and progress is None:  # the common case: nothing else per event
-            for count, event in enumerate(events, start=1):  # noqa: B007
-                handler = get(type(event.payload))
-                if handler is not None:
-                    handler(digest, event)
-        else:
-            for count, event in enumerate(events, start=1):
-                handler = get(type(event.payload))
-                if handler is not None:
-                    handler(digest, event)
-                if folds:
-                    day = event.day
-                    folds = [
-                        (
-                            i,
-                            period,
-                            i.step(acc, event) if period.start <= day <= period.end else acc,
-                        )
-                        for i, period, acc in folds
-                    ]
-                if progress is not None and count % every == 0:
-                    progress(count)
+    if not folds and progress is None:  # the common case: nothing else per event
+        for count, event in enumerate(events, start=1):  # noqa: B007
+            handler = get(type(event.payload))
+            if handler is not None:
+                handler(digest, event)
+    else:
+        for count, event in enumerate(events, start=1):
+            handler = get(type(event.payload))
+            if handler is not None:
+                handler(digest, event)
+            if folds:
+                day = event.day
+                folds = [
+                    (i, period, i.step(acc, event) if period.start <= day <= period.end else acc)
+                    for i, period, acc in folds
+                ]
+            if progress is not None and count % every == 0:
+                progress(count)
     digest.events = count
     for indicator, period, acc in folds:
         digest.folds[(indicator.code, period.label)] = acc
