@@ -134,9 +134,10 @@ class Directory:
             parcours = self.parcours.get(StreamId(regarding.stream))
             held = parcours.pmsmps.get(PmsmpId(regarding.id)) if parcours is not None else None
         elif regarding.kind is RegardingKind.FLASH_INFO:
-            for structure in self.structures.values():
-                if structure.stream == regarding.stream:
-                    held = structure.flash_infos.get(FlashInfoId(regarding.id))
+            structure = next(
+                (s for s in self.structures.values() if s.stream == regarding.stream), None
+            )
+            held = structure.flash_infos.get(FlashInfoId(regarding.id)) if structure else None
         return None if held is None else int(held.sequence)
 
 
