@@ -30,10 +30,12 @@ from ..model import (
     Employer,
     EmployerId,
     Event,
+    FlashInfo,
     FlashInfoId,
     FlashInfoScheduled,
     OfferCaptured,
     Parcours,
+    Pmsmp,
     PmsmpAmended,
     PmsmpId,
     PmsmpStatus,
@@ -129,7 +131,7 @@ class Directory:
     def sequence(self, regarding: Regarding) -> int | None:
         """The sequence now of the PMSMP or Flash Info ``regarding`` names (``None``
         when this directory does not know it)."""
-        held: Any = None
+        held: Pmsmp | FlashInfo | None = None
         if regarding.kind is RegardingKind.PMSMP:
             parcours = self.parcours.get(StreamId(regarding.stream))
             held = parcours.pmsmps.get(PmsmpId(regarding.id)) if parcours is not None else None
@@ -138,7 +140,7 @@ class Directory:
                 (s for s in self.structures.values() if s.stream == regarding.stream), None
             )
             held = structure.flash_infos.get(FlashInfoId(regarding.id)) if structure else None
-        return None if held is None else int(held.sequence)
+        return None if held is None else held.sequence
 
 
 class MessagePlanner:
